@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Attestation.Core.Errors;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Attestation.Azure.Tables;
+
+/// <summary>
+/// The tables of the backend. Tables are created on first use rather than at start, so that the app starts (and answers
+/// 503 <c>unavailable</c>) while storage is down, and recovers on its own once it is back. Every storage call goes through
+/// <see cref="RunAsync{T}"/>, which turns transport failures into <see cref="DependencyUnavailableException"/>.
+/// </summary>
+public sealed class TableStorage
+{
+    public const string ChallengesTable = "challenges";
+    public const string DevicesTable = "devices";
+    public const string ConsumedTokensTable = "consumedtokens";
+
+    private const string DependencyName = "Table Storage";
+    private readonly TableServiceClient _service;
+    private readonly string _prefix;
+    private readonly ConcurrentDictionary<string, TableClient> _ready = new(StringComparer.Ordinal);
+
+    public TableStorage(TableServiceClient service, string tablePrefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _service = service;
+        _prefix = tablePrefix ?? "";
+    }
+
+    /// <summary>
+    /// Client options for this backend: few, quick retries. A request waiting on an outage should fail fast with 503 and
+    /// Retry-After, not hang for the SDK's default backoff.
+    /// </summary>
+    public static TableClientOptions CreateClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return options;
+    }
+
+    /// <summary>Runs <paramref name="operation"/> on the named table, creating the table the first time.</summary>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached or answered with a server error.</exception>
+    public async Task<T> RunAsync<T>(string table, Func<TableClient, Task<T>> operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        try
+        {
+            var client = await GetTableAsync(table, cancellationToken).ConfigureAwait(false);
+            return await operation(client).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsOutage(exception, cancellationToken))
+        {
+            throw new DependencyUnavailableException(DependencyName, exception);
+        }
+    }
+
+    private async Task<TableClient> GetTableAsync(string table, CancellationToken cancellationToken)
+    {
+        if (_ready.TryGetValue(table, out var ready))
+        {
+            return ready;
+        }
+
+        var client = _service.GetTableClient(_prefix + table);
+        await client.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        _ready[table] = client;
+        return client;
+    }
+
+    /// <summary>True for failures of the service or the network, as opposed to answers about the data (404, 409, 412).</summary>
+    internal static bool IsOutage(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, cancellationToken)),
+        HttpRequestException or SocketException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
+}

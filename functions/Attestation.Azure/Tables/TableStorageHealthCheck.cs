@@ -1,0 +1,24 @@
+using Attestation.Core.Errors;
+using Azure.Data.Tables;
+
+namespace Attestation.Azure.Tables;
+
+/// <summary>Reads one (absent) row, which proves the account answers and the tables exist.</summary>
+public sealed class TableStorageHealthCheck(TableStorage storage)
+{
+    /// <summary>True when Table Storage answers.</summary>
+    public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await storage.RunAsync(TableStorage.ChallengesTable, async table =>
+                (await table.GetEntityIfExistsAsync<TableEntity>("health-probe", "", select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue,
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DependencyUnavailableException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using Attestation.Core.Challenges;
+using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Policies;
+using Attestation.Core.Text;
+using Attestation.Core.Tokens;
+using Attestation.Core.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.Core.Attestations;
+
+/// <summary>
+/// The attest and refresh flows of API.md: check the request, consume the challenge, verify the evidence with the platform's
+/// verifier, register or update the device, and sign a token, or, for an app in decoy mode, answer a refusal with a token
+/// nobody trusts.
+/// </summary>
+public sealed partial class AttestationService(
+    IAppPolicyProvider policies,
+    ChallengeService challenges,
+    EvidenceVerifierCatalog verifiers,
+    IDeviceRegistry devices,
+    ISigningKeyProvider signingKeys,
+    TokenIssuer issuer,
+    TimeProvider timeProvider,
+    ILogger<AttestationService> logger)
+{
+    /// <summary>The refusals that decoy mode hides (API.md, "Failure modes"), plus the refresh-only ones that say as much.</summary>
+    private static readonly HashSet<AttestationErrorCode> DecoyCodes =
+    [
+        AttestationErrorCode.ChallengeInvalid,
+        AttestationErrorCode.AttestationInvalid,
+        AttestationErrorCode.PolicyViolation,
+        AttestationErrorCode.DeviceRevoked,
+        AttestationErrorCode.ProofInvalid,
+        AttestationErrorCode.DeviceUnknown,
+    ];
+
+    /// <summary>Runs an attestation.</summary>
+    /// <exception cref="AttestationException">The request is refused (and the app is not in decoy mode for that code).</exception>
+    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
+    public async Task<IssuedToken> AttestAsync(AttestCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
+        var binding = ReadBinding(command.Binding);
+        var verifier = verifiers.For(command.Platform);
+
+        // Everything that can refuse the request as malformed, or fail for want of a signing key, happens before the first
+        // write, so that bad input and a Key Vault outage change nothing.
+        var evidence = verifier.ReadEvidence(command.Evidence);
+        var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
+            if (!policy.IsPlatformEnabled(command.Platform))
+            {
+                throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{command.Platform}' is not enabled for this app.");
+            }
+
+            var verdict = await verifier.VerifyAttestationAsync(policy, command.Challenge, evidence, cancellationToken).ConfigureAwait(false);
+            await RegisterAsync(policy.AppId, command.Platform, verdict, cancellationToken).ConfigureAwait(false);
+
+            var token = issuer.Issue(keys, new TokenSubject(verdict.DeviceId, policy.AppId, command.Platform, binding));
+            LogAttested(policy.AppId, command.Platform, verdict.DeviceId);
+            return token;
+        }
+        catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
+        {
+            LogDecoy(policy.AppId, command.Platform, refusal.Code.ToWireName(), refusal.Detail);
+            var deviceId = evidence.ClaimedDeviceId ?? RandomDeviceId();
+            return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, command.Platform, binding));
+        }
+        catch (AttestationException refusal)
+        {
+            LogRefused(policy.AppId, command.Platform, refusal.Code.ToWireName(), refusal.Detail);
+            throw;
+        }
+    }
+
+    /// <summary>Runs a refresh: a registered device proves possession of its key over a new challenge.</summary>
+    /// <exception cref="AttestationException">The request is refused (and the app is not in decoy mode for that code).</exception>
+    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
+    public async Task<IssuedToken> RefreshAsync(RefreshCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
+        var binding = ReadBinding(command.Binding);
+        if (!Base64Flexible.IsBase64UrlText(command.DeviceId, 128))
+        {
+            throw AttestationException.InvalidRequest("deviceId must be the base64url device id returned by attest.");
+        }
+
+        var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        var registration = await devices.FindAsync(policy.AppId, command.DeviceId, cancellationToken).ConfigureAwait(false);
+
+        // Shape checks that depend on the registered platform come before the challenge is consumed.
+        IEvidenceVerifier? verifier = null;
+        IPlatformEvidence? proof = null;
+        if (registration is not null)
+        {
+            verifier = verifiers.For(registration.Platform);
+            if (!verifier.SupportsRefresh)
+            {
+                throw new AttestationException(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{registration.Platform}' cannot refresh; attest again.");
+            }
+
+            if (command.Proof is not { } proofElement)
+            {
+                throw AttestationException.InvalidRequest("proof is required.");
+            }
+
+            proof = verifier.ReadProof(proofElement);
+        }
+
+        var platform = registration?.Platform ?? Platforms.Debug;
+        try
+        {
+            await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
+            if (registration is null || verifier is null || proof is null)
+            {
+                throw new AttestationException(AttestationErrorCode.DeviceUnknown, "No device with this id is registered for this app; attest first.");
+            }
+
+            if (registration.Status == DeviceStatus.Revoked)
+            {
+                throw new AttestationException(AttestationErrorCode.DeviceRevoked, "This device was revoked.");
+            }
+
+            if (!policy.IsPlatformEnabled(registration.Platform))
+            {
+                throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not enabled for this app.");
+            }
+
+            var verdict = await verifier.VerifyRefreshAsync(policy, registration, command.Challenge, proof, cancellationToken).ConfigureAwait(false);
+
+            // The conditional write is what makes a counter single use: of two refreshes that read the same registration,
+            // only the first write succeeds.
+            var updated = registration with { Counter = verdict.Counter, LastSeen = timeProvider.GetUtcNow() };
+            if (!await devices.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
+            {
+                throw new AttestationException(AttestationErrorCode.ProofInvalid, "Another refresh for this device was accepted at the same time; serialize refreshes and retry with a new challenge.");
+            }
+
+            var token = issuer.Issue(keys, new TokenSubject(registration.DeviceId, policy.AppId, registration.Platform, binding));
+            LogRefreshed(policy.AppId, registration.Platform, registration.DeviceId);
+            return token;
+        }
+        catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
+        {
+            LogDecoy(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
+            return issuer.IssueDecoy(keys, new TokenSubject(command.DeviceId, policy.AppId, platform, binding));
+        }
+        catch (AttestationException refusal)
+        {
+            LogRefused(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
+            throw;
+        }
+    }
+
+    private async Task<AppPolicy> FindPolicyAsync(string appId, CancellationToken cancellationToken)
+    {
+        if (!AppPolicyReader.IsWellFormedAppId(appId))
+        {
+            throw AttestationException.InvalidRequest("appId must be 1 to 128 letters, digits, '.', '-' or '_'.");
+        }
+
+        return await policies.FindAsync(appId, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationErrorCode.AppUnknown, "No app with this appId is registered.");
+    }
+
+    /// <summary>API.md: <c>binding</c> is the base64url SHA-256 of the bound value; the token carries it as <c>pay</c>.</summary>
+    private static string? ReadBinding(string? binding)
+    {
+        if (binding is null)
+        {
+            return null;
+        }
+
+        if (!Base64Flexible.TryDecode(binding, out var hash) || hash.Length != 32)
+        {
+            throw AttestationException.InvalidRequest("binding must be the base64url SHA-256 (32 bytes) of the value to bind to.");
+        }
+
+        return Base64Flexible.ToBase64Url(hash);
+    }
+
+    private async Task RegisterAsync(string appId, string platform, AttestationVerdict verdict, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var registration = new DeviceRegistration(appId, verdict.DeviceId, platform, verdict.PublicKey, verdict.Counter, now, now, verdict.VerdictSummary, DeviceStatus.Active);
+        if (await devices.TryAddAsync(registration, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var existing = await devices.FindAsync(appId, verdict.DeviceId, cancellationToken).ConfigureAwait(false);
+        if (existing?.Status == DeviceStatus.Revoked)
+        {
+            throw new AttestationException(AttestationErrorCode.DeviceRevoked, "This device was revoked.");
+        }
+
+        if (existing is null || !verdict.AllowsReattestation || !string.Equals(existing.Platform, platform, StringComparison.Ordinal))
+        {
+            throw new AttestationException(AttestationErrorCode.AttestationInvalid, "This device key is already registered; a key can be registered only once. Generate a new key and attest it.");
+        }
+
+        // A reusable credential (a debug token) attesting again refreshes what is known of it; FirstSeen stays.
+        var refreshed = existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary };
+        await devices.TryUpdateAsync(refreshed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string RandomDeviceId() => Base64Flexible.ToBase64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Attested app {AppId} platform {Platform} device {DeviceId}")]
+    private partial void LogAttested(string appId, string platform, string deviceId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Refreshed app {AppId} platform {Platform} device {DeviceId}")]
+    private partial void LogRefreshed(string appId, string platform, string deviceId);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Refused app {AppId} platform {Platform}: {Code} ({Detail})")]
+    private partial void LogRefused(string appId, string platform, string code, string detail);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Decoy token issued for app {AppId} platform {Platform} in place of refusal {Code} ({Detail})")]
+    private partial void LogDecoy(string appId, string platform, string code, string detail);
+}

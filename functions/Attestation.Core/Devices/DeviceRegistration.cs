@@ -1,0 +1,33 @@
+namespace Attestation.Core.Devices;
+
+/// <summary>Whether a registered device may still get tokens.</summary>
+public enum DeviceStatus
+{
+    Active,
+    Revoked,
+}
+
+/// <summary>
+/// A device that attested once: the key it proved, the highest counter seen (App Attest), and what was learnt at attestation.
+/// </summary>
+/// <param name="AppId">The app the device attested for.</param>
+/// <param name="DeviceId">base64url id from API.md: key id, SHA-256 of the attested key, or SHA-256 of the debug token.</param>
+/// <param name="Platform">The evidence platform.</param>
+/// <param name="PublicKey">The attested public key (SubjectPublicKeyInfo DER), when the platform has one.</param>
+/// <param name="Counter">The last accepted signature counter (App Attest assertions); 0 otherwise.</param>
+/// <param name="FirstSeen">When the device first attested.</param>
+/// <param name="LastSeen">When the device last attested or refreshed.</param>
+/// <param name="VerdictSummary">A short, non-secret description of the verified evidence, for support and risk checks.</param>
+/// <param name="Status">Active or revoked.</param>
+/// <param name="ConcurrencyStamp">The store's version of this record (an ETag); an update succeeds only while it is current.</param>
+public sealed record DeviceRegistration(
+    string AppId,
+    string DeviceId,
+    string Platform,
+    byte[]? PublicKey,
+    long Counter,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen,
+    string VerdictSummary,
+    DeviceStatus Status,
+    string? ConcurrencyStamp = null);

@@ -1,0 +1,72 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Attestation.Core.Text;
+
+/// <summary>
+/// API.md: "b64" fields accept standard base64 and base64url, padded or not; everything the backend emits is base64url
+/// without padding.
+/// </summary>
+public static class Base64Flexible
+{
+    /// <summary>Decodes standard or URL-safe base64, with or without padding. Returns false on anything else.</summary>
+    public static bool TryDecode(string? text, out byte[] bytes)
+    {
+        bytes = [];
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        var trimmed = text.AsSpan().TrimEnd('=');
+        Span<char> normalized = trimmed.Length <= 1024 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
+        for (var i = 0; i < trimmed.Length; i++)
+        {
+            normalized[i] = trimmed[i] switch
+            {
+                '+' => '-',
+                '/' => '_',
+                var c => c,
+            };
+        }
+
+        var buffer = new byte[Base64Url.GetMaxDecodedLength(normalized.Length)];
+        if (!Base64Url.TryDecodeFromChars(normalized, buffer, out var written))
+        {
+            return false;
+        }
+
+        bytes = written == buffer.Length ? buffer : buffer[..written];
+        return true;
+    }
+
+    /// <summary>Base64url without padding, the form of everything the backend emits.</summary>
+    public static string ToBase64Url(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
+
+    /// <summary>base64url(SHA-256(UTF-8 bytes of <paramref name="value"/>)): the token binding (<c>pay</c>) and debug device id.</summary>
+    public static string Sha256Base64Url(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return ToBase64Url(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    }
+
+    /// <summary>True when <paramref name="value"/> only has base64url characters and at most <paramref name="maxLength"/> of them.</summary>
+    public static bool IsBase64UrlText(string? value, int maxLength)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > maxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

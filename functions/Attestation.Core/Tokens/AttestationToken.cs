@@ -1,0 +1,19 @@
+namespace Attestation.Core.Tokens;
+
+/// <summary>Who a token is about: the claims <c>sub</c>, <c>app</c>, <c>plat</c> and, when bound, <c>pay</c>.</summary>
+/// <param name="DeviceId">The <c>sub</c> claim.</param>
+/// <param name="AppId">The <c>app</c> claim.</param>
+/// <param name="Platform">The <c>plat</c> claim.</param>
+/// <param name="Binding">base64url SHA-256 of the bound value (the <c>pay</c> claim), or null.</param>
+public sealed record TokenSubject(string DeviceId, string AppId, string Platform, string? Binding);
+
+/// <summary>A signed token and when it expires.</summary>
+public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, string DeviceId);
+
+/// <summary>Claim names of API.md's token.</summary>
+public static class TokenClaims
+{
+    public const string App = "app";
+    public const string Platform = "plat";
+    public const string Binding = "pay";
+}

@@ -1,0 +1,99 @@
+using Attestation.Azure.KeyVault;
+using Attestation.Azure.Tables;
+using Attestation.Core;
+using Attestation.Core.Attestations;
+using Attestation.Core.Challenges;
+using Attestation.Core.Devices;
+using Attestation.Core.Maintenance;
+using Attestation.Core.Policies;
+using Attestation.Core.Tokens;
+using Attestation.Core.Verification;
+using Attestation.Core.Verification.Debug;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Attestation.Functions;
+
+/// <summary>
+/// The one dependency setup of the backend. The Functions host (Program.cs) and the local host (tools/Attestation.LocalHost)
+/// both call it, so what runs locally is what runs in Azure.
+/// </summary>
+public static class AttestationBackend
+{
+    public static IServiceCollection AddAttestationBackend(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Options: a bad setting stops the start with a message that names it, not the first request.
+        services.AddOptions<AppPolicyOptions>().Bind(configuration.GetSection(AppPolicyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AppPolicyOptions>, AppPolicyOptionsValidator>();
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidator>();
+        services.AddOptions<TableStorageOptions>().Bind(configuration.GetSection(TableStorageOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
+                "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
+            .ValidateOnStart();
+
+        // Evidence verifiers: one per platform. The platforms of later issues answer policy_violation until they exist.
+        services.AddSingleton<IEvidenceVerifier, DebugEvidenceVerifier>();
+        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AppleAppAttest));
+        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation));
+        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
+        services.AddSingleton<EvidenceVerifierCatalog>();
+        services.AddSingleton<AppPolicyReader>();
+        services.AddSingleton<IAppPolicyProvider, ConfiguredAppPolicyProvider>();
+
+        // Domain services.
+        services.AddSingleton<ChallengeService>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TokenValidator>();
+        services.AddSingleton<AttestationService>();
+        services.AddSingleton<TokenVerificationService>();
+        services.AddSingleton<ExpiredRecordCleaner>();
+
+        // Table Storage.
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+            var service = !string.IsNullOrWhiteSpace(options.ConnectionString)
+                ? new TableServiceClient(options.ConnectionString, TableStorage.CreateClientOptions())
+                : new TableServiceClient(options.TableServiceUri, new DefaultAzureCredential(), TableStorage.CreateClientOptions());
+            return new TableStorage(service, options.TablePrefix);
+        });
+        services.AddSingleton<IChallengeStore, TableChallengeStore>();
+        services.AddSingleton<IDeviceRegistry, TableDeviceRegistry>();
+        services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
+        services.AddSingleton<TableStorageHealthCheck>();
+
+        // The signing key: Key Vault when a vault is configured, configuration otherwise (the local run).
+        services.AddSingleton<ISigningKeyProvider>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value;
+            if (options.KeyVaultUri is null)
+            {
+                return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>());
+            }
+
+            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, new DefaultAzureCredential());
+            return new KeyVaultSigningKeyProvider(
+                client,
+                options.SecretName,
+                options.RefreshInterval,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<KeyVaultSigningKeyProvider>>());
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Attestation.Functions.Http;
+
+/// <summary>
+/// A JSON response written straight to the HttpContext. It needs no MVC result executors, so the Functions host and the
+/// local host (tools/Attestation.LocalHost) run it the same way.
+/// </summary>
+internal sealed class ApiResult : IActionResult
+{
+    private readonly object _body;
+    private readonly string _contentType;
+    private readonly TimeSpan? _retryAfter;
+
+    private ApiResult(int status, object body, string contentType, TimeSpan? retryAfter)
+    {
+        Status = status;
+        _body = body;
+        _contentType = contentType;
+        _retryAfter = retryAfter;
+    }
+
+    public int Status { get; }
+
+    public static ApiResult Json(int status, object body, TimeSpan? retryAfter = null) => new(status, body, "application/json; charset=utf-8", retryAfter);
+
+    public static ApiResult Problem(int status, string code, string title, string detail, TimeSpan? retryAfter = null) =>
+        new(status, new ProblemResponse($"urn:attestation:problem:{code}", title, status, detail, code), "application/problem+json; charset=utf-8", retryAfter);
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.HttpContext.Response;
+        response.StatusCode = Status;
+        response.ContentType = _contentType;
+        response.Headers.CacheControl = "no-store";
+        if (_retryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await JsonSerializer.SerializeAsync(response.Body, _body, _body.GetType(), ApiJson.Options, context.HttpContext.RequestAborted);
+    }
+}

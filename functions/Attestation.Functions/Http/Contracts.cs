@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Attestation.Functions.Http;
+
+// Request and response bodies of API.md. Required members make a missing field a 400 invalid_request.
+
+internal sealed record ChallengeRequest(string AppId);
+
+internal sealed record ChallengeResponse(string Challenge, string ExpiresAt);
+
+internal sealed record AttestRequest(string AppId, string Platform, string Challenge, JsonElement Evidence, string? Binding = null);
+
+internal sealed record RefreshRequest(string AppId, string DeviceId, string Challenge, JsonElement? Proof = null, string? Binding = null);
+
+internal sealed record TokenResponse(string Token, string ExpiresAt, string DeviceId);
+
+internal sealed record VerifyRequest(string Token, string? Binding = null, bool Consume = false);
+
+internal sealed record VerifyValidResponse(bool Valid, string AppId, string DeviceId, string Platform, string IssuedAt, string ExpiresAt);
+
+internal sealed record VerifyInvalidResponse(bool Valid, string Reason);
+
+internal sealed record HealthResponse(string Status);
+
+internal sealed record ProblemResponse(string Type, string Title, int Status, string Detail, string Code);

@@ -1,0 +1,66 @@
+using System.Globalization;
+using Attestation.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.Functions.Http;
+
+/// <summary>
+/// The one place where outcomes become HTTP: domain codes to problem+json (API.md), dependency outages to 503 with
+/// Retry-After, oversized bodies to 413. Inner exception text never reaches the client.
+/// </summary>
+internal static partial class HttpOutcome
+{
+    /// <summary>How long a client should wait before retrying after a dependency outage.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
+    public static async Task<IActionResult> RunAsync(ILogger logger, Func<Task<IActionResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (AttestationException refused)
+        {
+            return Problem(refused.Code, refused.Detail);
+        }
+        catch (RequestBodyTooLargeException tooLarge)
+        {
+            return ApiResult.Problem(StatusCodes.Status413PayloadTooLarge, "invalid_request", "Request body too large", tooLarge.Message);
+        }
+        catch (DependencyUnavailableException outage)
+        {
+            LogOutage(logger, outage.Dependency, outage.InnerException?.GetType().Name ?? "none");
+            return Problem(AttestationErrorCode.Unavailable,
+                "A service this backend depends on is temporarily unavailable. Retry after the Retry-After delay with a new challenge; keep the device's key (do not attest a new one).");
+        }
+    }
+
+    public static ApiResult Problem(AttestationErrorCode code, string detail)
+    {
+        var (status, title) = code switch
+        {
+            AttestationErrorCode.InvalidRequest => (StatusCodes.Status400BadRequest, "Invalid request"),
+            AttestationErrorCode.RefreshUnsupported => (StatusCodes.Status400BadRequest, "Refresh not supported"),
+            AttestationErrorCode.AppUnknown => (StatusCodes.Status404NotFound, "Unknown app"),
+            AttestationErrorCode.DeviceUnknown => (StatusCodes.Status404NotFound, "Unknown device"),
+            AttestationErrorCode.ChallengeInvalid => (StatusCodes.Status401Unauthorized, "Invalid challenge"),
+            AttestationErrorCode.AttestationInvalid => (StatusCodes.Status401Unauthorized, "Attestation invalid"),
+            AttestationErrorCode.ProofInvalid => (StatusCodes.Status401Unauthorized, "Proof invalid"),
+            AttestationErrorCode.PolicyViolation => (StatusCodes.Status403Forbidden, "Policy violation"),
+            AttestationErrorCode.DeviceRevoked => (StatusCodes.Status403Forbidden, "Device revoked"),
+            AttestationErrorCode.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
+            _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+        };
+
+        return ApiResult.Problem(status, code.ToWireName(), title, detail, code == AttestationErrorCode.Unavailable ? RetryAfter : null);
+    }
+
+    /// <summary>RFC 3339 UTC with whole seconds, the form of every instant the backend emits.</summary>
+    public static string Rfc3339(DateTimeOffset instant) =>
+        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Answering 503: {Dependency} is unavailable ({ExceptionType})")]
+    private static partial void LogOutage(ILogger logger, string dependency, string exceptionType);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Attestation.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Attestation.Functions.Http;
+
+/// <summary>Raised when a body is over the contract's 64 KiB (API.md: 413).</summary>
+internal sealed class RequestBodyTooLargeException : Exception
+{
+    public RequestBodyTooLargeException()
+        : base($"The request body is larger than {RequestBody.MaxBytes / 1024} KiB.")
+    {
+    }
+
+    public RequestBodyTooLargeException(string message)
+        : base(message)
+    {
+    }
+
+    public RequestBodyTooLargeException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Reads a JSON request body with the contract's size limit and strict shape.</summary>
+internal static class RequestBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    /// <exception cref="RequestBodyTooLargeException">The body is over 64 KiB.</exception>
+    /// <exception cref="AttestationException"><c>invalid_request</c>: not JSON, or not the expected shape.</exception>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw new RequestBodyTooLargeException();
+        }
+
+        // Read at most one byte past the limit, whatever Content-Length claimed (it may be absent, chunked, or wrong).
+        var buffer = new byte[MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBytes)
+        {
+            throw new RequestBodyTooLargeException();
+        }
+
+        if (length == 0)
+        {
+            throw AttestationException.InvalidRequest("The request body is empty; a JSON object is expected.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), ApiJson.Options)
+                ?? throw AttestationException.InvalidRequest("The request body must be a JSON object, not null.");
+        }
+        catch (JsonException malformed)
+        {
+            // The path (e.g. "$.appId") is safe to echo; the parser's message is not needed by the caller.
+            var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {malformed.Path}";
+            throw AttestationException.InvalidRequest($"The request body is not valid JSON for this operation{where}: a field is missing, has the wrong type, or the JSON is malformed.");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.LocalHost;
+
+/// <summary>
+/// Runs the timer-triggered functions at the period of their schedule (the simple every-N-minutes form; others run every
+/// 15 minutes, said in the log).
+/// </summary>
+public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceProvider services, ILogger<LocalTimerService> logger) : BackgroundService
+{
+    private static readonly TimeSpan DefaultPeriod = TimeSpan.FromMinutes(15);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(catalog.Timers.Select(timer => RunAsync(timer, stoppingToken)));
+
+    private async Task RunAsync(TimerFunction timer, CancellationToken stoppingToken)
+    {
+        var period = FunctionCatalog.SimplePeriod(timer.Schedule) ?? DefaultPeriod;
+        LogScheduled(timer.Name, timer.Schedule, period);
+        using var ticks = new PeriodicTimer(period);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stoppingToken))
+            {
+                using var scope = services.CreateScope();
+                var instance = timer.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, timer.Type);
+                var arguments = timer.Method.GetParameters()
+                    .Select(p => p.ParameterType == typeof(TimerInfo) ? (object)new TimerInfo() : stoppingToken)
+                    .ToArray();
+                if (timer.Method.Invoke(instance, arguments) is Task task)
+                {
+                    await task;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Timer function {Name} ({Schedule}) runs every {Period} locally")]
+    private partial void LogScheduled(string name, string schedule, TimeSpan period);
+}
