@@ -51,7 +51,18 @@ public sealed class TableStorage
         try
         {
             var client = await GetTableAsync(table, cancellationToken).ConfigureAwait(false);
-            return await operation(client).ConfigureAwait(false);
+            try
+            {
+                return await operation(client).ConfigureAwait(false);
+            }
+            catch (RequestFailedException missing) when (missing.ErrorCode == "TableNotFound")
+            {
+                // The table went away after it was created (deleted by hand, or an emulator restarted with empty storage):
+                // create it again once rather than failing every call until the process restarts.
+                _ready.TryRemove(table, out _);
+                client = await GetTableAsync(table, cancellationToken).ConfigureAwait(false);
+                return await operation(client).ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (IsOutage(exception, cancellationToken))
         {

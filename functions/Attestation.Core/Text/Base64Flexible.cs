@@ -20,6 +20,21 @@ public static class Base64Flexible
         }
 
         var trimmed = text.AsSpan().TrimEnd('=');
+
+        // The decoder tolerates white space and a dangling character; the contract does not.
+        if (trimmed.Length % 4 == 1 || text.Length - trimmed.Length > 2)
+        {
+            return false;
+        }
+
+        foreach (var c in trimmed)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_'))
+            {
+                return false;
+            }
+        }
+
         Span<char> normalized = trimmed.Length <= 1024 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
         for (var i = 0; i < trimmed.Length; i++)
         {

@@ -35,6 +35,13 @@ internal static partial class HttpOutcome
             return Problem(AttestationErrorCode.Unavailable,
                 "A service this backend depends on is temporarily unavailable. Retry after the Retry-After delay with a new challenge; keep the device's key (do not attest a new one).");
         }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // A defect, not a verdict: logged with its stack trace here, never shown to the caller.
+            LogUnexpected(logger, failure);
+            return ApiResult.Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error",
+                "The backend failed unexpectedly. Retrying the same request may help; keep the device's key (do not attest a new one).");
+        }
     }
 
     public static ApiResult Problem(AttestationErrorCode code, string detail)
@@ -60,6 +67,9 @@ internal static partial class HttpOutcome
     /// <summary>RFC 3339 UTC with whole seconds, the form of every instant the backend emits.</summary>
     public static string Rfc3339(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Unexpected failure while handling a request")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Answering 503: {Dependency} is unavailable ({ExceptionType})")]
     private static partial void LogOutage(ILogger logger, string dependency, string exceptionType);

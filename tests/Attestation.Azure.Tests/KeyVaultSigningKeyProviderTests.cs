@@ -1,0 +1,157 @@
+using Attestation.Azure.KeyVault;
+using Attestation.Core.Errors;
+using Attestation.TestSupport;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Attestation.Azure.Tests;
+
+/// <summary>The Key Vault adapter against <see cref="FakeKeyVaultServer"/>, a local HTTPS fake of the secrets REST API.</summary>
+public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
+{
+    private const string SecretName = "token-signing-key";
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(Start);
+    private FakeKeyVaultServer _vault = null!;
+
+    public async Task InitializeAsync() => _vault = await FakeKeyVaultServer.StartAsync();
+
+    public async Task DisposeAsync() => await _vault.DisposeAsync();
+
+    [Fact]
+    public async Task TheNewestVersionSignsAndTheOneBeforeItVerifies()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-20));
+        var v3 = _vault.AddVersion(SecretName, Secret(3), Start.AddDays(-10));
+        using var provider = CreateProvider();
+
+        var keys = await provider.GetKeysAsync();
+
+        Assert.Equal(v3, keys.Current.Version);
+        Assert.Equal(v2, keys.Previous!.Version);
+    }
+
+    [Fact]
+    public async Task ADisabledVersionIsNeverThePreviousOne()
+    {
+        var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-20), enabled: false);
+        _vault.AddVersion(SecretName, Secret(3), Start.AddDays(-10));
+        using var provider = CreateProvider();
+
+        var keys = await provider.GetKeysAsync();
+
+        Assert.Equal(v1, keys.Previous!.Version);
+    }
+
+    [Fact]
+    public async Task AFirstVersionHasNoPrevious()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+
+        Assert.Null((await provider.GetKeysAsync()).Previous);
+    }
+
+    [Fact]
+    public async Task TheHotPathMakesNoKeyVaultCallWithinTheRefreshInterval()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+        await provider.GetKeysAsync();
+        var readsAfterLoad = _vault.SecretReads;
+
+        for (var i = 0; i < 100; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(2));
+            await provider.GetKeysAsync();
+        }
+
+        Assert.Equal(readsAfterLoad, _vault.SecretReads);
+    }
+
+    [Fact]
+    public async Task ANewVersionSignsAfterTheRefreshIntervalAndTheOldOneStillVerifies()
+    {
+        var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+        Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
+
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start);
+        Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await provider.GetKeysAsync();
+        await provider.BackgroundRefresh;
+        var keys = await provider.GetKeysAsync();
+
+        Assert.Equal(v2, keys.Current.Version);
+        Assert.Equal(v1, keys.Previous!.Version);
+    }
+
+    [Fact]
+    public async Task AVaultOutageBeforeTheFirstLoadIsADependencyOutage()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        _vault.Unavailable = true;
+        using var provider = CreateProvider();
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
+
+        Assert.Equal("Key Vault", outage.Dependency);
+    }
+
+    [Fact]
+    public async Task AVaultOutageAfterTheFirstLoadKeepsTheCachedKeys()
+    {
+        var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+        await provider.GetKeysAsync();
+
+        _vault.Unavailable = true;
+        _clock.Advance(TimeSpan.FromMinutes(6));
+        await provider.GetKeysAsync();
+        await provider.BackgroundRefresh;
+
+        Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
+    }
+
+    [Fact]
+    public async Task ASecretThatIsNotAUsableKeyIsRefusedWithoutEchoingIt()
+    {
+        _vault.AddVersion(SecretName, "short-secret", Start.AddDays(-30));
+        using var provider = CreateProvider();
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
+
+        Assert.DoesNotContain("short-secret", outage.ToString(), StringComparison.Ordinal);
+    }
+
+    private KeyVaultSigningKeyProvider CreateProvider()
+    {
+        var options = new SecretClientOptions
+        {
+            Transport = new HttpClientTransport(_vault.CreateTrustingHandler()),
+            DisableChallengeResourceVerification = true,
+        };
+        options.Retry.MaxRetries = 0;
+        var client = new SecretClient(_vault.VaultUri, new StaticTokenCredential(), options);
+        return new KeyVaultSigningKeyProvider(client, SecretName, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSigningKeyProvider>.Instance);
+    }
+
+    private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
+
+    /// <summary>The fake vault accepts any bearer token; this one never reaches Entra ID.</summary>
+    private sealed class StaticTokenCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("fake-token", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+}

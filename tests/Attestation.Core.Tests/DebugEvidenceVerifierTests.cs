@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Policies;
+using Attestation.Core.Text;
+using Attestation.Core.Verification.Debug;
+
+namespace Attestation.Core.Tests;
+
+public class DebugEvidenceVerifierTests
+{
+    private static readonly AppPolicy Policy = new(
+        "com.contoso.demo", [Platforms.Debug], FailureMode.Reject,
+        [Convert.FromHexString("e2fbfc533db9e315d52e7b74fb097270ea7c0623f16da29978b3d95e52502009")]);
+
+    private readonly DebugEvidenceVerifier _verifier = new();
+
+    [Fact]
+    public async Task ARegisteredDebugTokenAttestsAsTheDeviceItHashesTo()
+    {
+        var evidence = _verifier.ReadEvidence(Json("""{"debugToken":"local-debug-token"}"""));
+
+        var verdict = await _verifier.VerifyAttestationAsync(Policy, "challenge", evidence);
+
+        Assert.Equal(Base64Flexible.Sha256Base64Url("local-debug-token"), verdict.DeviceId);
+        Assert.True(verdict.AllowsReattestation);
+    }
+
+    [Fact]
+    public async Task AnUnregisteredDebugTokenIsAttestationInvalid()
+    {
+        var evidence = _verifier.ReadEvidence(Json("""{"debugToken":"guess"}"""));
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => _verifier.VerifyAttestationAsync(Policy, "challenge", evidence));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"debugToken":5}""")]
+    [InlineData("""{"debugToken":""}""")]
+    [InlineData("""[]""")]
+    [InlineData("""null""")]
+    public void EvidenceWithoutAStringDebugTokenIsAnInvalidRequest(string json)
+    {
+        var refusal = Assert.Throws<AttestationException>(() => _verifier.ReadEvidence(Json(json)));
+
+        Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
+    }
+
+    [Fact]
+    public async Task ARefreshWithTheTokenOfAnotherDeviceIsProofInvalid()
+    {
+        var registration = new DeviceRegistration("com.contoso.demo", "someone-else", Platforms.Debug, null, 0, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "debug token", DeviceStatus.Active, "etag");
+        var proof = _verifier.ReadProof(Json("""{"debugToken":"local-debug-token"}"""));
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => _verifier.VerifyRefreshAsync(Policy, registration, "challenge", proof));
+
+        Assert.Equal(AttestationErrorCode.ProofInvalid, refusal.Code);
+    }
+
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+}

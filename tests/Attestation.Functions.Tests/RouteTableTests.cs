@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Attestation.Functions.Endpoints;
+using Attestation.LocalHost;
+using Attestation.TestSupport;
+
+namespace Attestation.Functions.Tests;
+
+/// <summary>The local host serves exactly the functions the Functions SDK declares to the Functions host.</summary>
+public class RouteTableTests
+{
+    [Fact]
+    public void TheLocalHostRoutesAreTheOnesInTheGeneratedFunctionsMetadata()
+    {
+        var metadataPath = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        using var metadata = JsonDocument.Parse(File.ReadAllText(metadataPath));
+        var declared = metadata.RootElement.EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Trigger: f.GetProperty("bindings").EnumerateArray().First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal))))
+            .Where(f => f.Trigger.GetProperty("type").GetString() == "httpTrigger")
+            .Select(f => $"{f.Name} {string.Join(",", f.Trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!.ToUpperInvariant()))} {f.Trigger.GetProperty("route").GetString()} {f.Trigger.GetProperty("authLevel").GetString()}")
+            .Order(StringComparer.Ordinal);
+
+        var served = FunctionCatalog.Discover(typeof(AttestFunction).Assembly).Http
+            .Select(f => $"{f.Name} {string.Join(",", f.HttpMethods)} {f.Route} {f.AuthorizationLevel}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(declared, served);
+    }
+
+    [Fact]
+    public void TheRoutesAreTheContractsUnderTheHostJsonPrefix()
+    {
+        var prefix = LocalFunctionsHost.ReadRoutePrefix(Path.Combine(RepositoryPaths.Root, "host.json"));
+        var routes = FunctionCatalog.Discover(typeof(AttestFunction).Assembly).Http
+            .Select(f => $"{string.Join(",", f.HttpMethods)} /{prefix}/{f.Route}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+            ["GET /api/health", "POST /api/v1/attest", "POST /api/v1/challenge", "POST /api/v1/token/refresh", "POST /api/v1/verify"],
+            routes);
+    }
+
+    [Fact]
+    public void TheCleanupTimerIsDiscoveredWithItsSchedule()
+    {
+        var timer = Assert.Single(FunctionCatalog.Discover(typeof(AttestFunction).Assembly).Timers);
+
+        Assert.Equal(TimeSpan.FromMinutes(15), FunctionCatalog.SimplePeriod(timer.Schedule));
+    }
+
+    [Theory]
+    [InlineData("0 */5 * * * *", 300)]
+    [InlineData("*/10 * * * * *", 10)]
+    public void SimpleSchedulesHaveAPeriod(string schedule, int seconds)
+    {
+        Assert.Equal(TimeSpan.FromSeconds(seconds), FunctionCatalog.SimplePeriod(schedule));
+    }
+
+    [Fact]
+    public void OtherSchedulesHaveNone()
+    {
+        Assert.Null(FunctionCatalog.SimplePeriod("0 30 9 * * 1-5"));
+    }
+}

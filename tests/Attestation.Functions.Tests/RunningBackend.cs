@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Attestation.LocalHost;
+using Attestation.TestSupport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.Functions.Tests;
+
+/// <summary>
+/// The local host serving the Functions app on a free loopback port, configured from local.settings.sample.json (the demo
+/// apps) with tables on Azurite under a prefix of its own.
+/// </summary>
+public sealed class RunningBackend : IAsyncDisposable
+{
+    public const string DemoApp = "com.contoso.demo";
+    public const string DecoyApp = "com.contoso.decoy";
+    public const string DebugToken = "local-debug-token";
+
+    private readonly WebApplication _app;
+
+    private RunningBackend(WebApplication app, Uri address)
+    {
+        _app = app;
+        Client = new HttpClient { BaseAddress = address };
+    }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningBackend> StartAsync(string? storageConnectionString = null, params string[] settings)
+    {
+        storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
+        string[] args =
+        [
+            $"--LocalHost:Settings={Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")}",
+            $"--Attestation:Storage:ConnectionString={storageConnectionString}",
+            $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
+            "--urls=http://127.0.0.1:0",
+            .. settings,
+        ];
+        var app = LocalFunctionsHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningBackend(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body) => Client.PostAsJsonAsync(path, body);
+
+    public Task<HttpResponseMessage> PostRawAsync(string path, string body) =>
+        Client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+    public async Task<string> ChallengeAsync(string appId = DemoApp)
+    {
+        using var response = await PostAsync("/api/v1/challenge", new { appId });
+        response.EnsureSuccessStatusCode();
+        return (await ReadJsonAsync(response)).GetProperty("challenge").GetString()!;
+    }
+
+    public async Task<HttpResponseMessage> AttestDebugAsync(string appId = DemoApp, string debugToken = DebugToken, string? challenge = null, string? binding = null)
+    {
+        challenge ??= await ChallengeAsync(appId);
+        return await PostAsync("/api/v1/attest", new { appId, platform = "debug", challenge, binding, evidence = new { debugToken } });
+    }
+
+    public async Task<HttpResponseMessage> RefreshDebugAsync(string deviceId, string appId = DemoApp, string debugToken = DebugToken, string? challenge = null, string? binding = null)
+    {
+        challenge ??= await ChallengeAsync(appId);
+        return await PostAsync("/api/v1/token/refresh", new { appId, deviceId, challenge, binding, proof = new { debugToken } });
+    }
+
+    public async Task<JsonElement> VerifyAsync(string token, string? binding = null, bool consume = false)
+    {
+        using var response = await PostAsync("/api/v1/verify", new { token, binding, consume });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return await ReadJsonAsync(response);
+    }
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+}
