@@ -32,6 +32,8 @@ public static partial class LocalFunctionsHost
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.ReadValues(settingsPath) });
         }
 
+        // Request-by-request framework logs drown the backend's own; func start is as quiet.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
         builder.Services.AddAttestationBackend(builder.Configuration);
 

@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+// Acts as a device with the debug provider against a running backend (scripts/run-local.sh):
+// challenge -> attest (token bound to a user session) -> verify -> refresh -> verify consume, twice.
+// Usage: dotnet run --project tools/Attestation.DemoDevice -- [--url http://127.0.0.1:7071] [--app com.contoso.demo] [--debug-token local-debug-token]
+var options = ReadOptions(args);
+using var http = new HttpClient { BaseAddress = new Uri(options["--url"]) };
+const string Session = "Bearer demo-user-session";
+var binding = Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(Session)));
+var failures = 0;
+
+try
+{
+    Step("1. challenge");
+    var challenge = await PostAsync("/api/v1/challenge", new { appId = options["--app"] });
+    Show(challenge);
+
+    Step("2. attest (debug provider, token bound to the user's session)");
+    var attested = await PostAsync("/api/v1/attest", new
+    {
+        appId = options["--app"],
+        platform = "debug",
+        challenge = challenge.GetProperty("challenge").GetString(),
+        binding,
+        evidence = new { debugToken = options["--debug-token"] },
+    });
+    Show(attested);
+    var deviceId = attested.GetProperty("deviceId").GetString();
+
+    Step("3. verify, as an API would, with the session it received");
+    var verified = await PostAsync("/api/v1/verify", new { token = attested.GetProperty("token").GetString(), binding = Session });
+    Show(verified);
+    Expect(verified.GetProperty("valid").GetBoolean(), "the attested token verifies");
+
+    Step("4. refresh with a new challenge");
+    var second = await PostAsync("/api/v1/challenge", new { appId = options["--app"] });
+    var refreshed = await PostAsync("/api/v1/token/refresh", new
+    {
+        appId = options["--app"],
+        deviceId,
+        challenge = second.GetProperty("challenge").GetString(),
+        proof = new { debugToken = options["--debug-token"] },
+    });
+    Show(refreshed);
+
+    Step("5. verify the refreshed token as single use, twice");
+    var token = refreshed.GetProperty("token").GetString();
+    var first = await PostAsync("/api/v1/verify", new { token, consume = true });
+    Show(first);
+    var again = await PostAsync("/api/v1/verify", new { token, consume = true });
+    Show(again);
+    Expect(first.GetProperty("valid").GetBoolean(), "the first consuming verify is valid");
+    Expect(again.TryGetProperty("reason", out var reason) && reason.GetString() == "already_consumed", "the second is already_consumed");
+}
+catch (HttpRequestException unreachable)
+{
+    Console.Error.WriteLine($"The backend at {options["--url"]} did not answer ({unreachable.Message}). Start it with scripts/run-local.sh.");
+    return 2;
+}
+catch (DemoStepException refused)
+{
+    Console.Error.WriteLine(refused.Message);
+    return 1;
+}
+
+Console.WriteLine(failures == 0 ? "\nThe full flow completed." : $"\n{failures} expectation(s) failed.");
+return failures == 0 ? 0 : 1;
+
+async Task<JsonElement> PostAsync(string path, object body)
+{
+    Console.WriteLine($"POST {path}");
+    using var response = await http.PostAsJsonAsync(path, body);
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new DemoStepException($"{(int)response.StatusCode} {text}");
+    }
+
+    using var document = JsonDocument.Parse(text);
+    return document.RootElement.Clone();
+}
+
+void Expect(bool condition, string what)
+{
+    Console.WriteLine(condition ? $"   ok: {what}" : $"   FAILED: {what}");
+    failures += condition ? 0 : 1;
+}
+
+static void Step(string title) => Console.WriteLine($"\n{title}");
+
+static void Show(JsonElement body)
+{
+    foreach (var property in body.EnumerateObject())
+    {
+        var value = property.Value.ToString();
+        Console.WriteLine($"   {property.Name}: {(property.Name == "token" && value.Length > 40 ? value[..40] + "..." : value)}");
+    }
+}
+
+static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+static Dictionary<string, string> ReadOptions(string[] args)
+{
+    var options = new Dictionary<string, string>
+    {
+        ["--url"] = "http://127.0.0.1:" + (Environment.GetEnvironmentVariable("PORT") ?? "7071"),
+        ["--app"] = "com.contoso.demo",
+        ["--debug-token"] = "local-debug-token",
+    };
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        if (!options.ContainsKey(args[i]))
+        {
+            throw new ArgumentException($"Unknown option {args[i]}; known: {string.Join(", ", options.Keys)}.");
+        }
+
+        options[args[i]] = args[i + 1];
+    }
+
+    return options;
+}
+
+internal sealed class DemoStepException(string message) : Exception(message);
