@@ -79,6 +79,28 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
     }
 
     [Fact]
+    public async Task APlatformTheAppDoesNotEnableIsAPolicyViolation()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.AppleOnlyApp);
+
+        using var response = await _backend.AttestDebugAsync(RunningBackend.AppleOnlyApp, challenge: challenge);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "policy_violation");
+        Assert.Contains("not enabled", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFieldGivenTwiceIsAnInvalidRequest()
+    {
+        var challenge = await _backend.ChallengeAsync();
+
+        using var response = await _backend.PostRawAsync("/api/v1/attest",
+            $$$"""{"appId":"com.contoso.demo","appId":"com.contoso.decoy","platform":"debug","challenge":"{{{challenge}}}","evidence":{"debugToken":"local-debug-token"}}""");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
     public async Task AnUnknownPlatformIsAnInvalidRequest()
     {
         var challenge = await _backend.ChallengeAsync();

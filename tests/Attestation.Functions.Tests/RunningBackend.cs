@@ -18,6 +18,7 @@ public sealed class RunningBackend : IAsyncDisposable
 {
     public const string DemoApp = "com.contoso.demo";
     public const string DecoyApp = "com.contoso.decoy";
+    public const string AppleOnlyApp = "com.contoso.appleonly";
     public const string DebugToken = "local-debug-token";
 
     private readonly WebApplication _app;
@@ -41,6 +42,10 @@ public sealed class RunningBackend : IAsyncDisposable
             $"--Attestation:Storage:ConnectionString={storageConnectionString}",
             $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
             "--urls=http://127.0.0.1:0",
+
+            // A third app beside the two demo apps, with only App Attest enabled, for "platform not enabled".
+            $"--Attestation:Apps:2:AppId={AppleOnlyApp}",
+            "--Attestation:Apps:2:Platforms:0=apple-app-attest",
             .. settings,
         ];
         var app = LocalFunctionsHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));

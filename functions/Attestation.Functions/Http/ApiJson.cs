@@ -14,5 +14,8 @@ internal static class ApiJson
         RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 32,
+
+        // Two values for one field would let a proxy and the backend read different requests; refuse them.
+        AllowDuplicateProperties = false,
     };
 }
