@@ -75,6 +75,23 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentFirstCallersShareOneLoad()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using (var sequential = CreateProvider())
+        {
+            await sequential.GetKeysAsync();
+        }
+
+        var readsPerLoad = _vault.SecretReads;
+        using var provider = CreateProvider();
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await provider.GetKeysAsync())));
+
+        Assert.Equal(readsPerLoad, _vault.SecretReads - readsPerLoad);
+    }
+
+    [Fact]
     public async Task ANewVersionSignsAfterTheRefreshIntervalAndTheOldOneStillVerifies()
     {
         var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));

@@ -71,6 +71,25 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     }
 
     [Fact]
+    public async Task ADecoyForAnUnknownDeviceNamesThePlatformItsProofLooksLike()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+
+        using var response = await _backend.PostAsync("/api/v1/token/refresh", new
+        {
+            appId = RunningBackend.DecoyApp,
+            deviceId = Base64Flexible.ToBase64Url(new byte[32]),
+            challenge,
+            proof = new { assertion = "AAAA" },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+        using var claims = JsonDocument.Parse(Base64Decode(token.Split('.')[1]));
+        Assert.Equal("apple-app-attest", claims.RootElement.GetProperty("plat").GetString());
+    }
+
+    [Fact]
     public async Task MalformedRequestsAreStillRefusedInDecoyMode()
     {
         // Decoy hides verdicts, not the contract: a body that cannot be read is a 400 for every app.

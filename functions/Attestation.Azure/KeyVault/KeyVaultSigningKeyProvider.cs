@@ -48,7 +48,7 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
         var snapshot = _snapshot;
         if (snapshot is null)
         {
-            return await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            return await LoadFirstAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_timeProvider.GetUtcNow() >= snapshot.NextRefreshAt && Interlocked.CompareExchange(ref _backgroundRefreshRunning, 1, 0) == 0)
@@ -79,14 +79,34 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
 
     public void Dispose() => _loadGate.Dispose();
 
+    /// <summary>The first load: concurrent first callers wait for one read of the vault rather than each making one.</summary>
+    private async Task<SigningKeySet> LoadFirstAsync(CancellationToken cancellationToken)
+    {
+        await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_snapshot is { } loaded)
+            {
+                return loaded.Keys;
+            }
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+
+        return await RefreshAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task RefreshInBackgroundAsync()
     {
         try
         {
             await RefreshAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (DependencyUnavailableException failure)
+        catch (Exception failure)
         {
+            // Whatever went wrong, the keys already loaded stay valid until the vault answers again.
             LogRefreshFailed(failure.InnerException ?? failure);
             if (_snapshot is { } kept)
             {

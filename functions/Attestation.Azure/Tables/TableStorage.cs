@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Attestation.Core.Errors;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Identity;
 
 namespace Attestation.Azure.Tables;
 
@@ -83,10 +84,12 @@ public sealed class TableStorage
         return client;
     }
 
-    /// <summary>True for failures of the service or the network, as opposed to answers about the data (404, 409, 412).</summary>
+    /// <summary>True for failures of the service, the network or the credential, as opposed to answers about the data (404, 409, 412).</summary>
     internal static bool IsOutage(Exception exception, CancellationToken cancellationToken) => exception switch
     {
-        RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        // 401/403: the account refuses this identity (a role assignment missing or still propagating after a deployment).
+        RequestFailedException failed => failed.Status is 0 or 401 or 403 or 408 or 429 or >= 500,
+        AuthenticationFailedException or CredentialUnavailableException => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(inner => IsOutage(inner, cancellationToken)),
         HttpRequestException or SocketException or IOException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,

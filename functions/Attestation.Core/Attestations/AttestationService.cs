@@ -35,6 +35,15 @@ public sealed partial class AttestationService(
         AttestationErrorCode.DeviceUnknown,
     ];
 
+    /// <summary>Issues a one-time challenge for a registered app.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> or <c>app_unknown</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<Challenge> IssueChallengeAsync(string appId, CancellationToken cancellationToken = default)
+    {
+        var policy = await FindPolicyAsync(appId, cancellationToken).ConfigureAwait(false);
+        return await challenges.IssueAsync(policy.AppId, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs an attestation.</summary>
     /// <exception cref="AttestationException">The request is refused (and the app is not in decoy mode for that code).</exception>
     /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
@@ -113,7 +122,7 @@ public sealed partial class AttestationService(
             proof = verifier.ReadProof(proofElement);
         }
 
-        var platform = registration?.Platform ?? Platforms.Debug;
+        var platform = registration?.Platform ?? PlatformOfProof(command.Proof);
         try
         {
             await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
@@ -209,6 +218,17 @@ public sealed partial class AttestationService(
         var refreshed = existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary };
         await devices.TryUpdateAsync(refreshed, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// For a decoy answer to an unknown device: the platform its proof looks like, so the decoy token's <c>plat</c> claim
+    /// does not give away that the device is unknown.
+    /// </summary>
+    private static string PlatformOfProof(System.Text.Json.JsonElement? proof) => proof switch
+    {
+        { ValueKind: System.Text.Json.JsonValueKind.Object } p when p.TryGetProperty("assertion", out _) => Platforms.AppleAppAttest,
+        { ValueKind: System.Text.Json.JsonValueKind.Object } p when p.TryGetProperty("signature", out _) => Platforms.AndroidKeyAttestation,
+        _ => Platforms.Debug,
+    };
 
     private static string RandomDeviceId() => Base64Flexible.ToBase64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 

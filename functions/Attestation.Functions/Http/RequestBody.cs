@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Attestation.Core.Errors;
 using Microsoft.AspNetCore.Http;
@@ -39,26 +40,26 @@ internal static class RequestBody
         }
 
         // Read at most one byte past the limit, whatever Content-Length claimed (it may be absent, chunked, or wrong).
-        var buffer = new byte[MaxBytes + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > MaxBytes)
-        {
-            throw new RequestBodyTooLargeException();
-        }
-
-        if (length == 0)
-        {
-            throw AttestationException.InvalidRequest("The request body is empty; a JSON object is expected.");
-        }
-
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxBytes + 1);
         try
         {
+            var length = 0;
+            int read;
+            while (length <= MaxBytes && (read = await request.Body.ReadAsync(buffer.AsMemory(length, MaxBytes + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxBytes)
+            {
+                throw new RequestBodyTooLargeException();
+            }
+
+            if (length == 0)
+            {
+                throw AttestationException.InvalidRequest("The request body is empty; a JSON object is expected.");
+            }
+
             return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), ApiJson.Options)
                 ?? throw AttestationException.InvalidRequest("The request body must be a JSON object, not null.");
         }
@@ -67,6 +68,10 @@ internal static class RequestBody
             // The path (e.g. "$.appId") is safe to echo; the parser's message is not needed by the caller.
             var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {malformed.Path}";
             throw AttestationException.InvalidRequest($"The request body is not valid JSON for this operation{where}: a field is missing, has the wrong type, or the JSON is malformed.");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
