@@ -1,5 +1,4 @@
 using Attestation.Core.Tokens;
-using Azure;
 using Azure.Data.Tables;
 
 namespace Attestation.Azure.Tables;
@@ -14,18 +13,7 @@ public sealed class TableConsumedTokenStore(TableStorage storage) : IConsumedTok
     {
         ArgumentException.ThrowIfNullOrEmpty(tokenId);
         var entity = new TableEntity(tokenId, "") { ["ExpiresAt"] = expiresAt };
-        return storage.RunAsync(TableStorage.ConsumedTokensTable, async table =>
-        {
-            try
-            {
-                await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException conflict) when (conflict.Status == 409)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        return storage.TryInsertAsync(TableStorage.ConsumedTokensTable, entity, cancellationToken);
     }
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>

@@ -24,19 +24,7 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
     public Task<bool> TryAddAsync(DeviceRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        var entity = DeviceEntity.From(registration);
-        return storage.RunAsync(TableStorage.DevicesTable, async table =>
-        {
-            try
-            {
-                await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException conflict) when (conflict.Status == 409)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        return storage.TryInsertAsync(TableStorage.DevicesTable, DeviceEntity.From(registration), cancellationToken);
     }
 
     public Task<bool> TryUpdateAsync(DeviceRegistration registration, CancellationToken cancellationToken = default)

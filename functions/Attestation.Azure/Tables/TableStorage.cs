@@ -71,6 +71,26 @@ public sealed class TableStorage
         }
     }
 
+    /// <summary>
+    /// Inserts <paramref name="entity"/> unless its key exists: true when this call wrote it. The service accepts one insert
+    /// of a key and answers 409 to every other, which makes "first writer wins" atomic.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached or answered with a server error.</exception>
+    public Task<bool> TryInsertAsync<T>(string table, T entity, CancellationToken cancellationToken = default)
+        where T : ITableEntity =>
+        RunAsync(table, async client =>
+        {
+            try
+            {
+                await client.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 409)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     private async Task<TableClient> GetTableAsync(string table, CancellationToken cancellationToken)
     {
         if (_ready.TryGetValue(table, out var ready))
