@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Attestation.Core.Text;
 
 namespace Attestation.Functions.Tests;
@@ -96,6 +97,18 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
 
         using var response = await _backend.PostRawAsync("/api/v1/attest",
             $$$"""{"appId":"com.contoso.demo","appId":"com.contoso.decoy","platform":"debug","challenge":"{{{challenge}}}","evidence":{"debugToken":"local-debug-token"}}""");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InsideTheEvidenceIsAnInvalidRequest()
+    {
+        var challenge = await _backend.ChallengeAsync();
+        var body = Encoding.UTF8.GetBytes($$$"""{"appId":"com.contoso.demo","platform":"debug","challenge":"{{{challenge}}}","evidence":{"debugToken":"local-debug-t#ken"}}""");
+        body[Array.IndexOf(body, (byte)'#')] = 0xFF;
+
+        using var response = await _backend.Client.PostAsync("/api/v1/attest", new ByteArrayContent(body));
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }

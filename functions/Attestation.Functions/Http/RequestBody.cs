@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Attestation.Core.Errors;
 using Microsoft.AspNetCore.Http;
 
@@ -58,6 +59,13 @@ internal static class RequestBody
             if (length == 0)
             {
                 throw AttestationException.InvalidRequest("The request body is empty; a JSON object is expected.");
+            }
+
+            // The JSON reader leaves string contents it does not decode unchecked, so invalid UTF-8 inside a nested value
+            // (evidence, proof) would surface later as an exception; refuse it here, for every route at once.
+            if (!Utf8.IsValid(buffer.AsSpan(0, length)))
+            {
+                throw AttestationException.InvalidRequest("The request body is not valid UTF-8.");
             }
 
             return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), ApiJson.Options)
