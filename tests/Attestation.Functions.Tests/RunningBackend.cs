@@ -33,7 +33,11 @@ public sealed class RunningBackend : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningBackend> StartAsync(string? storageConnectionString = null, params string[] settings)
+    public static Task<RunningBackend> StartAsync(string? storageConnectionString = null, params string[] settings) =>
+        StartAsync(storageConnectionString, logs: null, settings);
+
+    /// <summary>Starts a backend; with <paramref name="logs"/>, every log line of every level goes there too.</summary>
+    public static async Task<RunningBackend> StartAsync(string? storageConnectionString, ILoggerProvider? logs, params string[] settings)
     {
         storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
         string[] args =
@@ -48,7 +52,17 @@ public sealed class RunningBackend : IAsyncDisposable
             "--Attestation:Apps:2:Platforms:0=apple-app-attest",
             .. settings,
         ];
-        var app = LocalFunctionsHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = LocalFunctionsHost.Build(args, builder =>
+        {
+            if (logs is null)
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            }
+            else
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
+            }
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningBackend(app, new Uri(address));
