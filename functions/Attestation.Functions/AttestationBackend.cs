@@ -4,11 +4,13 @@ using Attestation.Core;
 using Attestation.Core.Attestations;
 using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
+using Attestation.Core.Health;
 using Attestation.Core.Maintenance;
 using Attestation.Core.Policies;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
 using Attestation.Core.Verification.Debug;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
@@ -39,7 +41,7 @@ public static class AttestationBackend
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SigningKeyOptions>, SigningKeyOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(RunsInAzure()));
         services.AddOptions<TableStorageOptions>().Bind(configuration.GetSection(TableStorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
@@ -68,13 +70,18 @@ public static class AttestationBackend
             var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
             var service = !string.IsNullOrWhiteSpace(options.ConnectionString)
                 ? new TableServiceClient(options.ConnectionString, TableStorage.CreateClientOptions())
-                : new TableServiceClient(options.TableServiceUri, new DefaultAzureCredential(), TableStorage.CreateClientOptions());
+                : new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>(), TableStorage.CreateClientOptions());
             return new TableStorage(service, options.TablePrefix);
         });
         services.AddSingleton<IChallengeStore, TableChallengeStore>();
         services.AddSingleton<IDeviceRegistry, TableDeviceRegistry>();
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
-        services.AddSingleton<TableStorageHealthCheck>();
+        services.AddSingleton<IDependencyHealthCheck, TableStorageHealthCheck>();
+        services.AddSingleton<IDependencyHealthCheck, SigningKeyHealthCheck>();
+
+        // One credential for every Azure client. With a user-assigned managed identity, DefaultAzureCredential needs
+        // AZURE_CLIENT_ID set to that identity's client id (the infrastructure sets it).
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
         // The signing key: Key Vault when a vault is configured, configuration otherwise (the local run).
         services.AddSingleton<ISigningKeyProvider>(provider =>
@@ -85,7 +92,7 @@ public static class AttestationBackend
                 return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>());
             }
 
-            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, new DefaultAzureCredential());
+            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), CreateSecretClientOptions());
             return new KeyVaultSigningKeyProvider(
                 client,
                 options.SecretName,
@@ -95,5 +102,19 @@ public static class AttestationBackend
         });
 
         return services;
+    }
+
+    /// <summary>True inside Azure App Service or Functions, which set <c>WEBSITE_INSTANCE_ID</c> on every instance.</summary>
+    public static bool RunsInAzure() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"));
+
+    /// <summary>Few, quick retries: the first key load happens on a request, which should fail fast with 503, not hang.</summary>
+    private static SecretClientOptions CreateSecretClientOptions()
+    {
+        var options = new SecretClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return options;
     }
 }

@@ -27,7 +27,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
         var v2 = _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-20));
         var v3 = _vault.AddVersion(SecretName, Secret(3), Start.AddDays(-10));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         var keys = await provider.GetKeysAsync();
 
@@ -41,7 +41,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
         _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-20), enabled: false);
         _vault.AddVersion(SecretName, Secret(3), Start.AddDays(-10));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         var keys = await provider.GetKeysAsync();
 
@@ -52,7 +52,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task AFirstVersionHasNoPrevious()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         Assert.Null((await provider.GetKeysAsync()).Previous);
     }
@@ -61,7 +61,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task TheHotPathMakesNoKeyVaultCallWithinTheRefreshInterval()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
         await provider.GetKeysAsync();
         var readsAfterLoad = _vault.SecretReads;
 
@@ -78,13 +78,10 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task ConcurrentFirstCallersShareOneLoad()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        using (var sequential = CreateProvider())
-        {
-            await sequential.GetKeysAsync();
-        }
+        await CreateProvider().GetKeysAsync();
 
         var readsPerLoad = _vault.SecretReads;
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await provider.GetKeysAsync())));
 
@@ -95,7 +92,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task ANewVersionSignsAfterTheRefreshIntervalAndTheOldOneStillVerifies()
     {
         var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
         Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
 
         var v2 = _vault.AddVersion(SecretName, Secret(2), Start);
@@ -111,11 +108,67 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUnknownKidReloadsOnceWithinTheSpacing()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        var provider = CreateProvider();
+        await provider.GetKeysAsync();
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start);
+
+        var reloaded = await provider.GetKeysIncludingAsync(v2);
+        Assert.Equal(v2, reloaded.Current.Version);
+
+        var reads = _vault.SecretReads;
+        var again = await provider.GetKeysIncludingAsync("attacker-chosen-kid");
+        Assert.Equal(reads, _vault.SecretReads);
+        Assert.Same(reloaded, again);
+
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        await provider.GetKeysIncludingAsync("attacker-chosen-kid");
+        Assert.True(_vault.SecretReads > reads);
+    }
+
+    [Fact]
+    public async Task ADisabledNewestVersionDoesNotSign()
+    {
+        var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-1), enabled: false);
+
+        var keys = await CreateProvider().GetKeysAsync();
+
+        Assert.Equal(v1, keys.Current.Version);
+        Assert.Null(keys.Previous);
+    }
+
+    [Fact]
+    public async Task AFailedFirstLoadIsRememberedBrieflyInsteadOfRepeatedPerRequest()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        _vault.Unavailable = true;
+        var provider = CreateProvider();
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
+        var reads = _vault.RequestsSeen;
+
+        for (var i = 0; i < 10; i++)
+        {
+            await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
+        }
+
+        Assert.Equal(reads, _vault.RequestsSeen);
+        Assert.False(await provider.IsHealthyAsync());
+
+        _vault.Unavailable = false;
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.NotNull(await provider.GetKeysAsync());
+        Assert.True(await provider.IsHealthyAsync());
+    }
+
+    [Fact]
     public async Task AVaultOutageBeforeTheFirstLoadIsADependencyOutage()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
         _vault.Unavailable = true;
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
 
@@ -126,13 +179,13 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task AVaultOutageAfterTheFirstLoadKeepsTheCachedKeys()
     {
         var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
         await provider.GetKeysAsync();
 
         _vault.Unavailable = true;
         _clock.Advance(TimeSpan.FromMinutes(6));
         await provider.GetKeysAsync();
-        await provider.BackgroundRefresh;
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh);
 
         Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
     }
@@ -141,7 +194,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     public async Task ASecretThatIsNotAUsableKeyIsRefusedWithoutEchoingIt()
     {
         _vault.AddVersion(SecretName, "short-secret", Start.AddDays(-30));
-        using var provider = CreateProvider();
+        var provider = CreateProvider();
 
         var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
 

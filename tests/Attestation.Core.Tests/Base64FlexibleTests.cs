@@ -32,6 +32,9 @@ public class Base64FlexibleTests
     [InlineData("a")]
     [InlineData("ab$d")]
     [InlineData("ab cd")]
+    [InlineData("AB")]
+    [InlineData("QR==")]
+    [InlineData("AAB=")]
     public void AnythingElseIsRefused(string? text)
     {
         Assert.False(Base64Flexible.TryDecode(text, out _));

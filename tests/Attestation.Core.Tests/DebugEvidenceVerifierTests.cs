@@ -42,6 +42,7 @@ public class DebugEvidenceVerifierTests
     [InlineData("""{"debugToken":""}""")]
     [InlineData("""[]""")]
     [InlineData("""null""")]
+    [InlineData("""{"debugToken":"\uD800"}""")]
     public void EvidenceWithoutAStringDebugTokenIsAnInvalidRequest(string json)
     {
         var refusal = Assert.Throws<AttestationException>(() => _verifier.ReadEvidence(Json(json)));

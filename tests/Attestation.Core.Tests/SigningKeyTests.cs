@@ -56,6 +56,24 @@ public class SigningKeyTests
     }
 
     [Fact]
+    public void InAzureTheKeyMustComeFromKeyVault()
+    {
+        var options = new SigningKeyOptions { Current = new ConfiguredSigningKey { Version = "v1", Secret = Convert.ToBase64String(new byte[32]) } };
+
+        Assert.True(new SigningKeyOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
+        var inAzure = new SigningKeyOptionsValidator(runsInAzure: true).Validate(null, options);
+
+        Assert.True(inAzure.Failed);
+        Assert.Contains("KeyVaultUri is required in Azure", inAzure.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASecretWithStrayBitsIsRefusedNotThrown()
+    {
+        Assert.Null(SigningKey.FromBase64("v1", new string('A', 42) + "B"));
+    }
+
+    [Fact]
     public async Task TheConfigurationProviderServesCurrentAndPrevious()
     {
         var options = Options.Create(new SigningKeyOptions

@@ -141,6 +141,9 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
     [InlineData("""{"appId":"com.contoso.demo","platform":"debug","challenge":"CHALLENGE","evidence":{"debugToken":"local-debug-token"},"binding":"not base64!"}""")]
     [InlineData("""{"appId":"com.contoso.demo","platform":"debug","challenge":"CHALLENGE","evidence":{"debugToken":"local-debug-token"},"binding":"AAAA"}""")]
     [InlineData("""{"appId":"com.contoso.demo","platform":7,"challenge":"CHALLENGE","evidence":{"debugToken":"local-debug-token"}}""")]
+    [InlineData("""{"appId":"com.contoso.demo","platform":"debug","challenge":"CHALLENGE","evidence":{"debugToken":"local-debug-token"},"binding":"AB"}""")]
+    [InlineData("""{"appId":"com.contoso.demo","platform":"debug","challenge":"CHALLENGE","evidence":{"debugToken":"\uD800"}}""")]
+    [InlineData("""{"appId":"com.contoso.demo","platform":"apple-app-attest","challenge":"CHALLENGE","evidence":5}""")]
     public async Task AMalformedRequestIsAnInvalidRequestAndLeavesTheChallengeUnused(string template)
     {
         var challenge = await _backend.ChallengeAsync();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Attestation.Core.Devices;
 using Attestation.Core.Text;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests;
 
@@ -61,19 +63,42 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     }
 
     [Fact]
-    public async Task AnUnknownDeviceRefreshGetsADecoyToken()
+    public async Task ARevokedDeviceGetsADecoyTokenAtRefreshAndAttest()
     {
-        using var response = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]), RunningBackend.DecoyApp);
+        // A backend of its own: revoking the debug device must not affect the other tests of this class.
+        await using var backend = await RunningBackend.StartAsync();
+        var deviceId = Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
+        (await backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+        var registry = backend.Services.GetRequiredService<IDeviceRegistry>();
+        var registration = (await registry.FindAsync(RunningBackend.DecoyApp, deviceId))!;
+        Assert.True(await registry.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
-        Assert.False((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+        using var refresh = await backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp);
+        using var attest = await backend.AttestDebugAsync(RunningBackend.DecoyApp);
+
+        foreach (var response in new[] { refresh, attest })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+            Assert.Equal("bad_signature", (await backend.VerifyAsync(token)).GetProperty("reason").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task CodesOutsideTheContractsFourAreNotHiddenAtRefresh()
+    {
+        // API.md hides challenge_invalid, attestation_invalid, policy_violation and device_revoked, and nothing else.
+        using var unknown = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]), RunningBackend.DecoyApp);
+
+        await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound, "device_unknown");
     }
 
     [Fact]
     public async Task ADecoyForAnUnknownDeviceNamesThePlatformItsProofLooksLike()
     {
+        // A replayed challenge is hidden; the decoy's plat claim must not tell that the device is unknown either.
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge)).Dispose();
 
         using var response = await _backend.PostAsync("/api/v1/token/refresh", new
         {

@@ -11,7 +11,7 @@ public class LogHygieneTests
     public async Task AFullFlowWithRefusalsLogsNoTokenDebugTokenOrSecret()
     {
         using var logs = new CapturingLoggerProvider();
-        await using var backend = await RunningBackend.StartAsync(null, logs);
+        await using var backend = await RunningBackend.StartAsync(logs: logs);
         var secrets = new List<string> { RunningBackend.DebugToken, "wrong-debug-token-1234", SampleSigningSecret() };
 
         using (var attested = await backend.AttestDebugAsync())

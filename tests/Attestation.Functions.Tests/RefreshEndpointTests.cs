@@ -85,7 +85,7 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     [InlineData("""{"appId":"com.contoso.demo","deviceId":"DEVICE","challenge":"CHALLENGE"}""")]
     [InlineData("""{"appId":"com.contoso.demo","deviceId":"DEVICE","challenge":"CHALLENGE","proof":{}}""")]
     [InlineData("""{"appId":"com.contoso.demo","deviceId":"DEVICE","proof":{"debugToken":"local-debug-token"}}""")]
-    [InlineData("""{"appId":"com.contoso.demo","deviceId":"not/base64url","challenge":"CHALLENGE","proof":{"debugToken":"local-debug-token"}}""")]
+    [InlineData("""{"appId":"com.contoso.demo","deviceId":"not base64!","challenge":"CHALLENGE","proof":{"debugToken":"local-debug-token"}}""")]
     public async Task AMalformedRefreshIsAnInvalidRequestAndLeavesTheChallengeUnused(string template)
     {
         (await _backend.AttestDebugAsync()).Dispose();

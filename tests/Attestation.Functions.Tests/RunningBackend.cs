@@ -33,11 +33,15 @@ public sealed class RunningBackend : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static Task<RunningBackend> StartAsync(string? storageConnectionString = null, params string[] settings) =>
-        StartAsync(storageConnectionString, logs: null, settings);
-
-    /// <summary>Starts a backend; with <paramref name="logs"/>, every log line of every level goes there too.</summary>
-    public static async Task<RunningBackend> StartAsync(string? storageConnectionString, ILoggerProvider? logs, params string[] settings)
+    /// <summary>
+    /// Starts a backend. <paramref name="logs"/> receives every log line of every level; <paramref name="services"/> can
+    /// replace services (a Key Vault client pointed at the fake); <paramref name="settings"/> are extra <c>--Key=Value</c> arguments.
+    /// </summary>
+    public static async Task<RunningBackend> StartAsync(
+        string? storageConnectionString = null,
+        ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null,
+        string[]? settings = null)
     {
         storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
         string[] args =
@@ -50,7 +54,7 @@ public sealed class RunningBackend : IAsyncDisposable
             // A third app beside the two demo apps, with only App Attest enabled, for "platform not enabled".
             $"--Attestation:Apps:2:AppId={AppleOnlyApp}",
             "--Attestation:Apps:2:Platforms:0=apple-app-attest",
-            .. settings,
+            .. settings ?? [],
         ];
         var app = LocalFunctionsHost.Build(args, builder =>
         {
@@ -62,6 +66,8 @@ public sealed class RunningBackend : IAsyncDisposable
             {
                 builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -20,6 +20,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private readonly List<Version> _versions = [];
     private readonly Lock _gate = new();
     private int _secretReads;
+    private int _requestsSeen;
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 certificate)
     {
@@ -34,6 +35,9 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     /// <summary>How many requests asked for a secret value or the version list (the challenge round-trip not counted).</summary>
     public int SecretReads => Volatile.Read(ref _secretReads);
+
+    /// <summary>How many requests reached the server at all.</summary>
+    public int RequestsSeen => Volatile.Read(ref _requestsSeen);
 
     /// <summary>While true, every request gets 503, as Key Vault does in an outage.</summary>
     public bool Unavailable { get; set; }
@@ -86,6 +90,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        Interlocked.Increment(ref _requestsSeen);
         if (Unavailable)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -25,14 +25,22 @@ public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceP
         {
             while (await ticks.WaitForNextTickAsync(stoppingToken))
             {
-                using var scope = services.CreateScope();
-                var instance = timer.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, timer.Type);
-                var arguments = timer.Method.GetParameters()
-                    .Select(p => p.ParameterType == typeof(TimerInfo) ? (object)new TimerInfo() : stoppingToken)
-                    .ToArray();
-                if (timer.Method.Invoke(instance, arguments) is Task task)
+                try
                 {
-                    await task;
+                    using var scope = services.CreateScope();
+                    var instance = timer.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, timer.Type);
+                    var arguments = timer.Method.GetParameters()
+                        .Select(p => p.ParameterType == typeof(TimerInfo) ? (object)new TimerInfo() : stoppingToken)
+                        .ToArray();
+                    if (timer.Method.Invoke(instance, arguments) is Task task)
+                    {
+                        await task;
+                    }
+                }
+                catch (Exception failure) when (failure is not OperationCanceledException)
+                {
+                    // As in the Functions host, one failed run is logged and the schedule goes on.
+                    LogRunFailed(timer.Name, failure);
                 }
             }
         }
@@ -44,4 +52,7 @@ public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceP
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Timer function {Name} ({Schedule}) runs every {Period} locally")]
     private partial void LogScheduled(string name, string schedule, TimeSpan period);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Timer function {Name} failed")]
+    private partial void LogRunFailed(string name, Exception exception);
 }

@@ -50,7 +50,7 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
         }, cancellationToken);
     }
 
-    internal sealed class DeviceEntity : ITableEntity
+    internal sealed class DeviceEntity : IInsertOnceEntity
     {
         public string PartitionKey { get; set; } = "";
 
@@ -59,6 +59,8 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
         public DateTimeOffset? Timestamp { get; set; }
 
         public ETag ETag { get; set; }
+
+        public string? InsertId { get; set; }
 
         public string Platform { get; set; } = "";
 

@@ -7,6 +7,12 @@ using Azure.Identity;
 
 namespace Attestation.Azure.Tables;
 
+/// <summary>A row written at most once, stamped with the id of the call that wrote it (see <see cref="TableStorage.TryInsertAsync{T}"/>).</summary>
+public interface IInsertOnceEntity : ITableEntity
+{
+    string? InsertId { get; set; }
+}
+
 /// <summary>
 /// The tables of the backend. Tables are created on first use rather than at start, so that the app starts (and answers
 /// 503 <c>unavailable</c>) while storage is down, and recovers on its own once it is back. Every storage call goes through
@@ -73,12 +79,18 @@ public sealed class TableStorage
 
     /// <summary>
     /// Inserts <paramref name="entity"/> unless its key exists: true when this call wrote it. The service accepts one insert
-    /// of a key and answers 409 to every other, which makes "first writer wins" atomic.
+    /// of a key and answers 409 to every other, which makes "first writer wins" atomic. Each call stamps the row with an id
+    /// of its own, so that when the SDK retries an insert whose response was lost, the 409 it then gets is recognised as
+    /// this call's own write rather than someone else's.
     /// </summary>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached or answered with a server error.</exception>
     public Task<bool> TryInsertAsync<T>(string table, T entity, CancellationToken cancellationToken = default)
-        where T : ITableEntity =>
-        RunAsync(table, async client =>
+        where T : IInsertOnceEntity
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var insertId = Guid.NewGuid().ToString("N");
+        entity.InsertId = insertId;
+        return RunAsync(table, async client =>
         {
             try
             {
@@ -87,9 +99,11 @@ public sealed class TableStorage
             }
             catch (RequestFailedException conflict) when (conflict.Status == 409)
             {
-                return false;
+                var existing = await client.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [nameof(IInsertOnceEntity.InsertId)], cancellationToken).ConfigureAwait(false);
+                return existing.HasValue && existing.Value?.GetString(nameof(IInsertOnceEntity.InsertId)) == insertId;
             }
         }, cancellationToken);
+    }
 
     private async Task<TableClient> GetTableAsync(string table, CancellationToken cancellationToken)
     {

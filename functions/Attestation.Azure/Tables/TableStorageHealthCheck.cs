@@ -1,11 +1,14 @@
 using Attestation.Core.Errors;
+using Attestation.Core.Health;
 using Azure.Data.Tables;
 
 namespace Attestation.Azure.Tables;
 
 /// <summary>Reads one (absent) row, which proves the account answers and the tables exist.</summary>
-public sealed class TableStorageHealthCheck(TableStorage storage)
+public sealed class TableStorageHealthCheck(TableStorage storage) : IDependencyHealthCheck
 {
+    public string Name => "Table Storage";
+
     /// <summary>True when Table Storage answers.</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken cancellationToken = default)
     {

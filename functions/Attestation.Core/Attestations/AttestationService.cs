@@ -24,15 +24,13 @@ public sealed partial class AttestationService(
     TimeProvider timeProvider,
     ILogger<AttestationService> logger)
 {
-    /// <summary>The refusals that decoy mode hides (API.md, "Failure modes"), plus the refresh-only ones that say as much.</summary>
+    /// <summary>The refusals that decoy mode hides, exactly those API.md lists ("Failure modes").</summary>
     private static readonly HashSet<AttestationErrorCode> DecoyCodes =
     [
         AttestationErrorCode.ChallengeInvalid,
         AttestationErrorCode.AttestationInvalid,
         AttestationErrorCode.PolicyViolation,
         AttestationErrorCode.DeviceRevoked,
-        AttestationErrorCode.ProofInvalid,
-        AttestationErrorCode.DeviceUnknown,
     ];
 
     /// <summary>Issues a one-time challenge for a registered app.</summary>
@@ -52,6 +50,11 @@ public sealed partial class AttestationService(
         ArgumentNullException.ThrowIfNull(command);
         var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
         var binding = ReadBinding(command.Binding);
+        if (!Platforms.IsKnown(command.Platform))
+        {
+            throw AttestationException.InvalidRequest($"platform must be one of: {string.Join(", ", Platforms.All)}.");
+        }
+
         var verifier = verifiers.For(command.Platform);
 
         // Everything that can refuse the request as malformed, or fail for want of a signing key, happens before the first
@@ -95,13 +98,16 @@ public sealed partial class AttestationService(
         ArgumentNullException.ThrowIfNull(command);
         var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
         var binding = ReadBinding(command.Binding);
-        if (!Base64Flexible.IsBase64UrlText(command.DeviceId, 128))
+
+        // API.md: b64 fields may come in either alphabet, padded or not; the registry holds the base64url form attest returned.
+        var deviceId = command.DeviceId?.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        if (!Base64Flexible.IsBase64UrlText(deviceId, 128))
         {
             throw AttestationException.InvalidRequest("deviceId must be the base64url device id returned by attest.");
         }
 
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
-        var registration = await devices.FindAsync(policy.AppId, command.DeviceId, cancellationToken).ConfigureAwait(false);
+        var registration = await devices.FindAsync(policy.AppId, deviceId, cancellationToken).ConfigureAwait(false);
 
         // Shape checks that depend on the registered platform come before the challenge is consumed.
         IEvidenceVerifier? verifier = null;
@@ -158,7 +164,7 @@ public sealed partial class AttestationService(
         catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
         {
             LogDecoy(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
-            return issuer.IssueDecoy(keys, new TokenSubject(command.DeviceId, policy.AppId, platform, binding));
+            return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, platform, binding));
         }
         catch (AttestationException refusal)
         {
@@ -214,9 +220,13 @@ public sealed partial class AttestationService(
             throw new AttestationException(AttestationErrorCode.AttestationInvalid, "This device key is already registered; a key can be registered only once. Generate a new key and attest it.");
         }
 
-        // A reusable credential (a debug token) attesting again refreshes what is known of it; FirstSeen stays.
-        var refreshed = existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary };
-        await devices.TryUpdateAsync(refreshed, cancellationToken).ConfigureAwait(false);
+        // A reusable credential (a debug token) attesting again refreshes what is known of it; FirstSeen stays. If another
+        // writer came first (a revocation, say), read again so that a revocation is never overwritten or missed.
+        if (!await devices.TryUpdateAsync(existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary }, cancellationToken).ConfigureAwait(false)
+            && (await devices.FindAsync(appId, verdict.DeviceId, cancellationToken).ConfigureAwait(false))?.Status != DeviceStatus.Active)
+        {
+            throw new AttestationException(AttestationErrorCode.DeviceRevoked, "This device was revoked.");
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Attestation.Core.Devices;
 using Attestation.Core.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Attestations;
 
@@ -11,7 +12,8 @@ public sealed class TokenVerificationService(
     TokenValidator validator,
     ISigningKeyProvider signingKeys,
     IDeviceRegistry devices,
-    IConsumedTokenStore consumedTokens)
+    IConsumedTokenStore consumedTokens,
+    IOptions<TokenOptions> tokenOptions)
 {
     /// <summary>Verifies <paramref name="token"/>.</summary>
     /// <exception cref="Errors.DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
@@ -19,6 +21,16 @@ public sealed class TokenVerificationService(
     {
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
         var check = await validator.ValidateAsync(token, keys, boundValue).ConfigureAwait(false);
+        if (check.UnknownKeyId is { } kid)
+        {
+            // Another instance may sign with a key version this one has not loaded yet: reload (rate-limited) and try again.
+            var reloaded = await signingKeys.GetKeysIncludingAsync(kid, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(reloaded, keys))
+            {
+                check = await validator.ValidateAsync(token, reloaded, boundValue).ConfigureAwait(false);
+            }
+        }
+
         if (check.Token is not { } verified)
         {
             return check;
@@ -30,7 +42,9 @@ public sealed class TokenVerificationService(
             return TokenCheck.Refused(TokenRefusal.DeviceRevoked);
         }
 
-        if (consume && !await consumedTokens.TryConsumeAsync(verified.TokenId, verified.ExpiresAt, cancellationToken).ConfigureAwait(false))
+        // The record must outlive every instant at which the token still validates, clock skew included.
+        var validUntil = verified.ExpiresAt + tokenOptions.Value.ClockSkew;
+        if (consume && !await consumedTokens.TryConsumeAsync(verified.TokenId, validUntil, cancellationToken).ConfigureAwait(false))
         {
             return TokenCheck.Refused(TokenRefusal.AlreadyConsumed);
         }

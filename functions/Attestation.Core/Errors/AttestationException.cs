@@ -4,6 +4,7 @@ namespace Attestation.Core.Errors;
 /// The one exception the domain raises for a refused request. <see cref="Detail"/> is written for the caller and is safe to
 /// return; it never carries evidence bytes, tokens or secrets.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1032:Implement standard exception constructors", Justification = "Every refusal must carry its code; a code-less constructor would default it silently.")]
 public sealed class AttestationException : Exception
 {
     public AttestationException(AttestationErrorCode code, string detail)
@@ -18,21 +19,6 @@ public sealed class AttestationException : Exception
     {
         Code = code;
         Detail = detail;
-    }
-
-    public AttestationException()
-        : this(AttestationErrorCode.InvalidRequest, "The request is invalid.")
-    {
-    }
-
-    public AttestationException(string message)
-        : this(AttestationErrorCode.InvalidRequest, message)
-    {
-    }
-
-    public AttestationException(string message, Exception innerException)
-        : this(AttestationErrorCode.InvalidRequest, message, innerException)
-    {
     }
 
     public AttestationErrorCode Code { get; }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -47,8 +48,17 @@ public static class Base64Flexible
         }
 
         var buffer = new byte[Base64Url.GetMaxDecodedLength(normalized.Length)];
-        if (!Base64Url.TryDecodeFromChars(normalized, buffer, out var written))
+        int written;
+        try
         {
+            if (!Base64Url.TryDecodeFromChars(normalized, buffer, out written))
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            // The decoder throws, rather than returning false, when the last character carries stray low bits ("AB").
             return false;
         }
 
@@ -67,7 +77,7 @@ public static class Base64Flexible
     }
 
     /// <summary>True when <paramref name="value"/> only has base64url characters and at most <paramref name="maxLength"/> of them.</summary>
-    public static bool IsBase64UrlText(string? value, int maxLength)
+    public static bool IsBase64UrlText([NotNullWhen(true)] string? value, int maxLength)
     {
         if (string.IsNullOrEmpty(value) || value.Length > maxLength)
         {

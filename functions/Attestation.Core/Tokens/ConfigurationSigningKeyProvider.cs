@@ -19,4 +19,6 @@ public sealed class ConfigurationSigningKeyProvider : ISigningKeyProvider
     }
 
     public ValueTask<SigningKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
+
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
 }

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Tokens;
 
-/// <summary>Refuses to start without a usable key source; never echoes a secret.</summary>
-public sealed class SigningKeyOptionsValidator : IValidateOptions<SigningKeyOptions>
+/// <summary>
+/// Refuses to start without a usable key source; never echoes a secret. In Azure the key must come from Key Vault: keys in
+/// app settings (and the public sample key above all) are for the local run only.
+/// </summary>
+public sealed class SigningKeyOptionsValidator(bool runsInAzure = false) : IValidateOptions<SigningKeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, SigningKeyOptions options)
     {
@@ -25,6 +28,10 @@ public sealed class SigningKeyOptionsValidator : IValidateOptions<SigningKeyOpti
             {
                 errors.Add("Attestation:SigningKey:SecretName is required with a Key Vault.");
             }
+        }
+        else if (runsInAzure)
+        {
+            errors.Add("Attestation:SigningKey:KeyVaultUri is required in Azure: the token signing key must come from Key Vault, not from app settings.");
         }
         else
         {

@@ -24,7 +24,10 @@ public enum TokenRefusal
 public sealed record VerifiedToken(string DeviceId, string AppId, string Platform, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? Binding);
 
 /// <summary>Either the verified claims or the reason for refusal.</summary>
-public sealed record TokenCheck(VerifiedToken? Token, TokenRefusal? Refusal)
+/// <param name="Token">The verified claims, or null.</param>
+/// <param name="Refusal">Why the token was refused, or null.</param>
+/// <param name="UnknownKeyId">The token's <c>kid</c> when no loaded key had it (a rotation this instance may have missed).</param>
+public sealed record TokenCheck(VerifiedToken? Token, TokenRefusal? Refusal, string? UnknownKeyId = null)
 {
     public bool IsValid => Token is not null;
 
@@ -77,6 +80,7 @@ public sealed class TokenValidator
         }
 
         var options = _options.Value;
+        string? unknownKeyId = null;
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
@@ -89,7 +93,16 @@ public sealed class TokenValidator
             ClockSkew = options.ClockSkew,
 
             // Only a kid that names the current or previous version finds a key; any other kid, or none, finds nothing.
-            IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) is { } key ? [key.SecurityKey] : [],
+            IssuerSigningKeyResolver = (_, _, kid, _) =>
+            {
+                if (keys.Find(kid) is { } key)
+                {
+                    return [key.SecurityKey];
+                }
+
+                unknownKeyId = kid;
+                return [];
+            },
 
             // Lifetime is judged at the injected clock, so tests (and vectors) can pin the instant.
             LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, options.ClockSkew),
@@ -98,7 +111,7 @@ public sealed class TokenValidator
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            return TokenCheck.Refused(Classify(result.Exception));
+            return new TokenCheck(null, Classify(result.Exception), unknownKeyId);
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;

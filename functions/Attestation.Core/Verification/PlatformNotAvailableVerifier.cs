@@ -17,12 +17,21 @@ public sealed class PlatformNotAvailableVerifier(string platform) : IEvidenceVer
 
     public IEnumerable<string> ValidatePolicy(AppPolicy policy) => [];
 
-    public IPlatformEvidence ReadEvidence(JsonElement evidence) => NoEvidence.Instance;
+    // The shape is still checked: a wrong type is a 400 (API.md) whatever the platform, and leaves the challenge unused.
+    public IPlatformEvidence ReadEvidence(JsonElement evidence)
+    {
+        EvidenceJson.RequireObject(evidence, "evidence");
+        return NoEvidence.Instance;
+    }
 
     public Task<AttestationVerdict> VerifyAttestationAsync(AppPolicy policy, string challenge, IPlatformEvidence evidence, CancellationToken cancellationToken = default) =>
         throw NotAvailable();
 
-    public IPlatformEvidence ReadProof(JsonElement proof) => NoEvidence.Instance;
+    public IPlatformEvidence ReadProof(JsonElement proof)
+    {
+        EvidenceJson.RequireObject(proof, "proof");
+        return NoEvidence.Instance;
+    }
 
     public Task<RefreshVerdict> VerifyRefreshAsync(AppPolicy policy, DeviceRegistration registration, string challenge, IPlatformEvidence proof, CancellationToken cancellationToken = default) =>
         throw NotAvailable();

@@ -10,8 +10,8 @@ namespace Attestation.Functions.Endpoints;
 /// <summary><c>POST /api/v1/challenge</c>: a one-time challenge bound to the app.</summary>
 public sealed class ChallengeFunction(AttestationService attestations, ILogger<ChallengeFunction> logger)
 {
-    [Function("Challenge")]
-    public Task<IActionResult> RunAsync(
+    [Function(nameof(Challenge))]
+    public Task<IActionResult> Challenge(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/challenge")] HttpRequest request,
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>

@@ -8,8 +8,8 @@ namespace Attestation.Functions.Endpoints;
 /// <summary>Every 15 minutes: delete expired challenges and consumed-token records.</summary>
 public sealed partial class CleanupFunction(ExpiredRecordCleaner cleaner, ILogger<CleanupFunction> logger)
 {
-    [Function("CleanupExpiredRecords")]
-    public async Task RunAsync([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    [Function(nameof(CleanupExpiredRecords))]
+    public async Task CleanupExpiredRecords([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         try
         {
@@ -20,8 +20,15 @@ public sealed partial class CleanupFunction(ExpiredRecordCleaner cleaner, ILogge
             // The next run catches up; records that outlive their expiry refuse nothing they should accept.
             LogSkipped(outage.Dependency);
         }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogFailed(failure);
+        }
     }
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Clean-up skipped: {Dependency} is unavailable")]
     private partial void LogSkipped(string dependency);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Clean-up failed; the next run tries again")]
+    private partial void LogFailed(Exception exception);
 }

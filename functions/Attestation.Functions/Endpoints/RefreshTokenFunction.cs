@@ -10,8 +10,8 @@ namespace Attestation.Functions.Endpoints;
 /// <summary><c>POST /api/v1/token/refresh</c>: a registered device proves possession of its key and gets a new token.</summary>
 public sealed class RefreshTokenFunction(AttestationService attestations, ILogger<RefreshTokenFunction> logger)
 {
-    [Function("RefreshToken")]
-    public Task<IActionResult> RunAsync(
+    [Function(nameof(RefreshToken))]
+    public Task<IActionResult> RefreshToken(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/token/refresh")] HttpRequest request,
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>

@@ -14,8 +14,8 @@ namespace Attestation.Functions.Endpoints;
 /// </summary>
 public sealed class VerifyFunction(TokenVerificationService verification, ILogger<VerifyFunction> logger)
 {
-    [Function("Verify")]
-    public Task<IActionResult> RunAsync(
+    [Function(nameof(Verify))]
+    public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/verify")] HttpRequest request,
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>

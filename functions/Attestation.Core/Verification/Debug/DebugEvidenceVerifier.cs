@@ -64,23 +64,8 @@ public sealed class DebugEvidenceVerifier : IEvidenceVerifier
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.UTF8.GetBytes(left), System.Text.Encoding.UTF8.GetBytes(right));
 
-    private static DebugEvidence ReadDebugToken(JsonElement element, string name)
-    {
-        if (element.ValueKind != JsonValueKind.Object
-            || !element.TryGetProperty("debugToken", out var token)
-            || token.ValueKind != JsonValueKind.String)
-        {
-            throw AttestationException.InvalidRequest($"For the debug platform, {name} must be an object with a string 'debugToken'.");
-        }
-
-        var value = token.GetString()!;
-        if (value.Length is 0 or > MaxDebugTokenLength)
-        {
-            throw AttestationException.InvalidRequest($"The debug token must be 1 to {MaxDebugTokenLength} characters.");
-        }
-
-        return new DebugEvidence(value);
-    }
+    private static DebugEvidence ReadDebugToken(JsonElement element, string name) =>
+        new(EvidenceJson.RequireString(element, name, "debugToken", MaxDebugTokenLength));
 
     private sealed class DebugEvidence(string debugToken) : IPlatformEvidence
     {
