@@ -92,7 +92,7 @@ public static class AttestationBackend
                 return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>());
             }
 
-            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), CreateSecretClientOptions());
+            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), KeyVaultSigningKeyProvider.CreateClientOptions());
             return new KeyVaultSigningKeyProvider(
                 client,
                 options.SecretName,
@@ -106,15 +106,4 @@ public static class AttestationBackend
 
     /// <summary>True inside Azure App Service or Functions, which set <c>WEBSITE_INSTANCE_ID</c> on every instance.</summary>
     public static bool RunsInAzure() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"));
-
-    /// <summary>Few, quick retries: the first key load happens on a request, which should fail fast with 503, not hang.</summary>
-    private static SecretClientOptions CreateSecretClientOptions()
-    {
-        var options = new SecretClientOptions();
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return options;
-    }
 }

@@ -1,9 +1,6 @@
 using Attestation.Azure.KeyVault;
 using Attestation.Core.Errors;
 using Attestation.TestSupport;
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -201,27 +198,8 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         Assert.DoesNotContain("short-secret", outage.ToString(), StringComparison.Ordinal);
     }
 
-    private KeyVaultSigningKeyProvider CreateProvider()
-    {
-        var options = new SecretClientOptions
-        {
-            Transport = new HttpClientTransport(_vault.CreateTrustingHandler()),
-            DisableChallengeResourceVerification = true,
-        };
-        options.Retry.MaxRetries = 0;
-        var client = new SecretClient(_vault.VaultUri, new StaticTokenCredential(), options);
-        return new KeyVaultSigningKeyProvider(client, SecretName, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSigningKeyProvider>.Instance);
-    }
+    private KeyVaultSigningKeyProvider CreateProvider() =>
+        new(_vault.CreateSecretClient(), SecretName, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSigningKeyProvider>.Instance);
 
     private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
-
-    /// <summary>The fake vault accepts any bearer token; this one never reaches Entra ID.</summary>
-    private sealed class StaticTokenCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new("fake-token", DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
-    }
 }

@@ -2,9 +2,6 @@ using System.Net;
 using Attestation.Core;
 using Attestation.Core.Tokens;
 using Attestation.TestSupport;
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +19,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
     {
         _vault = await FakeKeyVaultServer.StartAsync();
         _v1 = _vault.AddVersion(SecretName, Secret(1), DateTimeOffset.UtcNow.AddDays(-1));
-        var options = new SecretClientOptions { Transport = new HttpClientTransport(_vault.CreateTrustingHandler()), DisableChallengeResourceVerification = true };
-        options.Retry.MaxRetries = 0;
-        var client = new SecretClient(_vault.VaultUri, new StaticTokenCredential(), options);
+        var client = _vault.CreateSecretClient();
         _backend = await RunningBackend.StartAsync(
             services: s => s.AddSingleton(client),
             settings: [$"--Attestation:SigningKey:KeyVaultUri={_vault.VaultUri}", $"--Attestation:SigningKey:SecretName={SecretName}"]);
@@ -91,12 +86,4 @@ public sealed class KeyRotationTests : IAsyncLifetime
     private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
 
     private static string Pad(string base64Url) => base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - base64Url.Length % 4) % 4);
-
-    /// <summary>The fake vault accepts any bearer token; this one never reaches Entra ID.</summary>
-    private sealed class StaticTokenCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new("fake-token", DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
-    }
 }

@@ -2,6 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -74,6 +77,18 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         }
 
         return id;
+    }
+
+    /// <summary>A Key Vault client for this server: trusts its certificate only, no retries, a bearer token that reaches no Entra ID.</summary>
+    public SecretClient CreateSecretClient()
+    {
+        var options = new SecretClientOptions
+        {
+            Transport = new HttpClientTransport(CreateTrustingHandler()),
+            DisableChallengeResourceVerification = true,
+        };
+        options.Retry.MaxRetries = 0;
+        return new SecretClient(VaultUri, new StaticTokenCredential(), options);
     }
 
     /// <summary>An HttpClientHandler that trusts this server's certificate only.</summary>
@@ -159,6 +174,16 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         updated = version.CreatedOn.ToUnixTimeSeconds(),
         recoveryLevel = "Recoverable+Purgeable",
     };
+
+    /// <summary>The fake accepts any bearer token; this one never reaches Entra ID.</summary>
+    private sealed class StaticTokenCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("fake-token", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
 
     private sealed record Version(string Name, string Id, string Value, DateTimeOffset CreatedOn, bool Enabled);
 }

@@ -52,6 +52,14 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
         _logger = logger;
     }
 
+    /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
+    public static SecretClientOptions CreateClientOptions()
+    {
+        var options = new SecretClientOptions();
+        AzureClientRetry.ApplyFastFailure(options.Retry);
+        return options;
+    }
+
     /// <summary>The running (or last) load, if any (tests await it).</summary>
     internal Task BackgroundRefresh { get; private set; } = Task.CompletedTask;
 

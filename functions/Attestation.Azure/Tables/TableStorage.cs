@@ -36,17 +36,11 @@ public sealed class TableStorage
         _prefix = tablePrefix ?? "";
     }
 
-    /// <summary>
-    /// Client options for this backend: few, quick retries. A request waiting on an outage should fail fast with 503 and
-    /// Retry-After, not hang for the SDK's default backoff.
-    /// </summary>
+    /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
     public static TableClientOptions CreateClientOptions()
     {
         var options = new TableClientOptions();
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        AzureClientRetry.ApplyFastFailure(options.Retry);
         return options;
     }
 
