@@ -69,13 +69,7 @@ public static partial class LocalFunctionsHost
 
     private static async Task InvokeAsync(HttpContext context, HttpFunction function)
     {
-        // A new instance per invocation, from the request's scope, as the Functions worker does.
-        var instance = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(context.RequestServices, function.Type);
-        var arguments = function.Method.GetParameters()
-            .Select(p => p.ParameterType == typeof(HttpRequest) ? (object)context.Request : context.RequestAborted)
-            .ToArray();
-
-        var returned = function.Method.Invoke(instance, arguments);
+        var returned = function.Invoke(context.RequestServices, context.Request, context.RequestAborted);
         var result = returned switch
         {
             Task<IActionResult> task => await task,

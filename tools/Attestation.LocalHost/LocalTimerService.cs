@@ -28,11 +28,7 @@ public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceP
                 try
                 {
                     using var scope = services.CreateScope();
-                    var instance = timer.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, timer.Type);
-                    var arguments = timer.Method.GetParameters()
-                        .Select(p => p.ParameterType == typeof(TimerInfo) ? (object)new TimerInfo() : stoppingToken)
-                        .ToArray();
-                    if (timer.Method.Invoke(instance, arguments) is Task task)
+                    if (timer.Invoke(scope.ServiceProvider, new TimerInfo(), stoppingToken) is Task task)
                     {
                         await task;
                     }

@@ -100,7 +100,7 @@ public sealed partial class AttestationService(
         var binding = ReadBinding(command.Binding);
 
         // API.md: b64 fields may come in either alphabet, padded or not; the registry holds the base64url form attest returned.
-        var deviceId = command.DeviceId?.TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var deviceId = command.DeviceId is null ? null : Base64Flexible.ToUrlAlphabet(command.DeviceId);
         if (!Base64Flexible.IsBase64UrlText(deviceId, 128))
         {
             throw AttestationException.InvalidRequest("deviceId must be the base64url device id returned by attest.");

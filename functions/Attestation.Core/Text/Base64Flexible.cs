@@ -20,31 +20,11 @@ public static class Base64Flexible
             return false;
         }
 
-        var trimmed = text.AsSpan().TrimEnd('=');
-
         // The decoder tolerates white space and a dangling character; the contract does not.
-        if (trimmed.Length % 4 == 1 || text.Length - trimmed.Length > 2)
+        var normalized = ToUrlAlphabet(text);
+        if (text.Length - normalized.Length > 2 || normalized.Length % 4 == 1 || !IsBase64UrlText(normalized, int.MaxValue))
         {
             return false;
-        }
-
-        foreach (var c in trimmed)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '-' or '_'))
-            {
-                return false;
-            }
-        }
-
-        Span<char> normalized = trimmed.Length <= 1024 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
-        for (var i = 0; i < trimmed.Length; i++)
-        {
-            normalized[i] = trimmed[i] switch
-            {
-                '+' => '-',
-                '/' => '_',
-                var c => c,
-            };
         }
 
         var buffer = new byte[Base64Url.GetMaxDecodedLength(normalized.Length)];
@@ -64,6 +44,13 @@ public static class Base64Flexible
 
         bytes = written == buffer.Length ? buffer : buffer[..written];
         return true;
+    }
+
+    /// <summary>Base64 text of either alphabet, padded or not, in the unpadded base64url alphabet (not validated).</summary>
+    public static string ToUrlAlphabet(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>Base64url without padding, the form of everything the backend emits.</summary>
