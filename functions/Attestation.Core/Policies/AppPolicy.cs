@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace Attestation.Core.Policies;
 
 /// <summary>
-/// What one app accepts. Platform verifiers read their own section; sections for App Attest, Key Attestation and Play
-/// Integrity are added beside <see cref="DebugTokenHashes"/> by the verifiers that need them.
+/// What one app accepts. Platform verifiers read their own section (<see cref="Apple"/>, <see cref="AndroidKey"/>,
+/// <see cref="PlayIntegrity"/>, <see cref="DebugTokenHashes"/>) and check it in <c>IEvidenceVerifier.ValidatePolicy</c>.
 /// </summary>
 public sealed class AppPolicy
 {
@@ -27,6 +27,15 @@ public sealed class AppPolicy
 
     /// <summary>SHA-256 of each debug token registered for the app; the tokens themselves are never stored.</summary>
     public IReadOnlyList<byte[]> DebugTokenHashes { get; }
+
+    /// <summary>The App Attest section, or null when the app has none.</summary>
+    public AppleAppAttestPolicy? Apple { get; init; }
+
+    /// <summary>The Android Key Attestation section, or null when the app has none.</summary>
+    public AndroidKeyAttestationPolicy? AndroidKey { get; init; }
+
+    /// <summary>The Play Integrity section, or null when the app has none.</summary>
+    public PlayIntegrityPolicy? PlayIntegrity { get; init; }
 
     public bool IsPlatformEnabled(string platform) => Platforms.Contains(platform);
 

@@ -24,4 +24,13 @@ public sealed class AppPolicyConfiguration
 
     /// <summary>Lowercase or uppercase hex SHA-256 of each debug token (the token itself never sits in configuration).</summary>
     public IList<string> DebugTokenSha256 { get; } = [];
+
+    /// <summary>The App Attest section, required when <c>apple-app-attest</c> is enabled.</summary>
+    public AppleAppAttestPolicy? Apple { get; set; }
+
+    /// <summary>The Android Key Attestation section, required when <c>android-key-attestation</c> is enabled.</summary>
+    public AndroidKeyAttestationPolicy? AndroidKey { get; set; }
+
+    /// <summary>The Play Integrity section, required when <c>play-integrity</c> is enabled.</summary>
+    public PlayIntegrityPolicy? PlayIntegrity { get; set; }
 }

@@ -85,7 +85,12 @@ public sealed class AppPolicyReader
                 continue;
             }
 
-            var policy = new AppPolicy(app.AppId!, app.Platforms, mode, hashes);
+            var policy = new AppPolicy(app.AppId!, app.Platforms, mode, hashes)
+            {
+                Apple = app.Apple,
+                AndroidKey = app.AndroidKey,
+                PlayIntegrity = app.PlayIntegrity,
+            };
             foreach (var platform in policy.Platforms)
             {
                 if (_verifiers.TryGetValue(platform, out var verifier))

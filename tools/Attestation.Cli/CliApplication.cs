@@ -1,0 +1,63 @@
+using Attestation.Cli.Commands;
+
+namespace Attestation.Cli;
+
+/// <summary>
+/// The command line of CLI.md: <c>verify KIND --option value ...</c>. Writes exactly one JSON object on stdout for a
+/// verification (valid or refused) and a usage message on stderr otherwise.
+/// </summary>
+public static class CliApplication
+{
+    /// <summary>Exit status of a valid verification.</summary>
+    public const int Valid = 0;
+
+    /// <summary>Exit status of refused evidence.</summary>
+    public const int Refused = 1;
+
+    /// <summary>Exit status of a usage or input error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Every evidence kind the tool verifies, by the name CLI.md gives it.</summary>
+    public static IReadOnlyList<IVerifyCommand> Commands { get; } =
+    [
+    ];
+
+    /// <summary>Runs one command line and returns its exit status.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+
+        if (args.Count < 2 || args[0] != "verify")
+        {
+            await stderr.WriteLineAsync(Usage()).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var command = Commands.FirstOrDefault(c => c.Kind == args[1]);
+        if (command is null)
+        {
+            await stderr.WriteLineAsync($"Unknown evidence kind '{args[1]}'.{Environment.NewLine}{Usage()}").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        try
+        {
+            var arguments = CliArguments.Parse(args.Skip(2).ToArray(), command.ValueOptions, command.RepeatableOptions, command.Flags);
+            var report = await command.RunAsync(arguments, timeProvider, cancellationToken).ConfigureAwait(false);
+            await stdout.WriteLineAsync(report.ToJson()).ConfigureAwait(false);
+            return report.Valid ? Valid : Refused;
+        }
+        catch (CliUsageException e)
+        {
+            await stderr.WriteLineAsync($"attestation verify {command.Kind}: {e.Message}").ConfigureAwait(false);
+            return UsageError;
+        }
+    }
+
+    private static string Usage() =>
+        "Usage: scripts/attestation verify KIND [options]   (see ../shared/CLI.md)" + Environment.NewLine
+        + "KIND: " + string.Join(", ", Commands.Select(c => c.Kind));
+}

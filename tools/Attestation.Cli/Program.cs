@@ -1,0 +1,3 @@
+using Attestation.Cli;
+
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, TimeProvider.System).ConfigureAwait(false);
