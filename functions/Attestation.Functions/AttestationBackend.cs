@@ -9,6 +9,7 @@ using Attestation.Core.Maintenance;
 using Attestation.Core.Policies;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
+using Attestation.Core.Verification.Apple;
 using Attestation.Core.Verification.Debug;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -49,7 +50,12 @@ public static class AttestationBackend
 
         // Evidence verifiers: one per platform. The platforms of later issues answer policy_violation until they exist.
         services.AddSingleton<IEvidenceVerifier, DebugEvidenceVerifier>();
-        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AppleAppAttest));
+        services.AddOptions<AppleAppAttestOptions>().Bind(configuration.GetSection(AppleAppAttestOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AppleAppAttestOptions>>(new AppleAppAttestOptionsValidator(RunsInAzure()));
+        services.AddSingleton<IEvidenceVerifier>(provider => AppleAppAttestVerifier.Create(
+            provider.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<AppleAppAttestVerifier>>()));
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation));
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
         services.AddSingleton<EvidenceVerifierCatalog>();

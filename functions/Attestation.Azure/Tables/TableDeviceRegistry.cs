@@ -76,6 +76,8 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
 
         public string Status { get; set; } = nameof(DeviceStatus.Active);
 
+        public byte[]? Receipt { get; set; }
+
         public static DeviceEntity From(DeviceRegistration registration) => new()
         {
             PartitionKey = registration.DeviceId,
@@ -87,6 +89,7 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
             LastSeen = registration.LastSeen,
             VerdictSummary = registration.VerdictSummary,
             Status = registration.Status.ToString(),
+            Receipt = registration.Receipt,
         };
 
         public DeviceRegistration ToRegistration() => new(
@@ -99,6 +102,7 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
             LastSeen,
             VerdictSummary,
             Enum.TryParse<DeviceStatus>(Status, out var status) ? status : DeviceStatus.Revoked,
-            ETag.ToString());
+            ETag.ToString(),
+            Receipt);
     }
 }

@@ -203,7 +203,7 @@ public sealed partial class AttestationService(
     private async Task RegisterAsync(string appId, string platform, AttestationVerdict verdict, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var registration = new DeviceRegistration(appId, verdict.DeviceId, platform, verdict.PublicKey, verdict.Counter, now, now, verdict.VerdictSummary, DeviceStatus.Active);
+        var registration = new DeviceRegistration(appId, verdict.DeviceId, platform, verdict.PublicKey, verdict.Counter, now, now, verdict.VerdictSummary, DeviceStatus.Active, Receipt: verdict.Receipt);
         if (await devices.TryAddAsync(registration, cancellationToken).ConfigureAwait(false))
         {
             return;

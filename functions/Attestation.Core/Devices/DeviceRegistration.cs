@@ -20,6 +20,7 @@ public enum DeviceStatus
 /// <param name="VerdictSummary">A short, non-secret description of the verified evidence, for support and risk checks.</param>
 /// <param name="Status">Active or revoked.</param>
 /// <param name="ConcurrencyStamp">The store's version of this record (an ETag); an update succeeds only while it is current.</param>
+/// <param name="Receipt">Evidence kept from the attestation for later risk checks (the App Attest receipt), or null.</param>
 public sealed record DeviceRegistration(
     string AppId,
     string DeviceId,
@@ -30,4 +31,5 @@ public sealed record DeviceRegistration(
     DateTimeOffset LastSeen,
     string VerdictSummary,
     DeviceStatus Status,
-    string? ConcurrencyStamp = null);
+    string? ConcurrencyStamp = null,
+    byte[]? Receipt = null);

@@ -55,7 +55,8 @@ public interface IPlatformEvidence
 /// True when the same device id may attest again (debug tokens, which are reused by design). False for hardware keys: a key
 /// id that was ever registered is never registered again.
 /// </param>
-public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation);
+/// <param name="Receipt">Evidence kept for later risk checks (the App Attest receipt), or null.</param>
+public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null);
 
 /// <summary>What a verified refresh proof establishes: the counter to store (unchanged where the platform has none).</summary>
 public sealed record RefreshVerdict(long Counter);
