@@ -51,11 +51,12 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     }
 
     [Fact]
-    public async Task APlatformPolicyViolationGetsADecoyToken()
+    public async Task ForgedAppAttestEvidenceGetsADecoyToken()
     {
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var evidence = new { keyId = Base64Flexible.ToBase64Url(new byte[32]), attestationObject = "o2NmbXRvYXBwbGUtYXBwYXR0ZXN0" };
 
-        using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DecoyApp, platform = "apple-app-attest", challenge, evidence = new { } });
+        using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DecoyApp, platform = "apple-app-attest", challenge, evidence });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;

@@ -54,6 +54,8 @@ public sealed class RunningBackend : IAsyncDisposable
             // A third app beside the two demo apps, with only App Attest enabled, for "platform not enabled".
             $"--Attestation:Apps:2:AppId={AppleOnlyApp}",
             "--Attestation:Apps:2:Platforms:0=apple-app-attest",
+            "--Attestation:Apps:2:Apple:TeamId=ABCDE12345",
+            $"--Attestation:Apps:2:Apple:BundleId={AppleOnlyApp}",
             .. settings ?? [],
         ];
         var app = LocalFunctionsHost.Build(args, builder =>

@@ -11,7 +11,7 @@ public sealed class AppAttestAttestationObject
     /// <summary>The only format App Attest uses.</summary>
     public const string AppleAppAttestFormat = "apple-appattest";
 
-    private AppAttestAttestationObject(string format, IReadOnlyList<byte[]> certificates, byte[]? receipt, byte[] authenticatorData)
+    private AppAttestAttestationObject(string format, IReadOnlyList<byte[]> certificates, byte[] receipt, byte[] authenticatorData)
     {
         Format = format;
         Certificates = certificates;
@@ -25,8 +25,8 @@ public sealed class AppAttestAttestationObject
     /// <summary><c>attStmt.x5c</c>: the credential certificate first, then the intermediate(s), as DER.</summary>
     public IReadOnlyList<byte[]> Certificates { get; }
 
-    /// <summary><c>attStmt.receipt</c>: Apple's signed receipt, kept for later fraud-risk checks; null when absent.</summary>
-    public byte[]? Receipt { get; }
+    /// <summary><c>attStmt.receipt</c>: Apple's signed receipt, kept for later fraud-risk checks. Apple always sends one.</summary>
+    public byte[] Receipt { get; }
 
     /// <summary>The raw <c>authData</c>, exactly as received (the nonce covers these bytes).</summary>
     public byte[] AuthenticatorData { get; }
@@ -44,7 +44,7 @@ public sealed class AppAttestAttestationObject
 
         var statement = AppAttestCbor.ReadMap(statementEncoded, "attStmt");
         var certificates = AppAttestCbor.ByteStringArray(statement, "x5c", "attStmt");
-        var receipt = statement.ContainsKey("receipt") ? AppAttestCbor.ByteString(statement, "receipt", "attStmt") : null;
+        var receipt = AppAttestCbor.ByteString(statement, "receipt", "attStmt");
         var authenticatorData = AppAttestCbor.ByteString(map, "authData", "attestation object");
         return new AppAttestAttestationObject(format, certificates, receipt, authenticatorData);
     }

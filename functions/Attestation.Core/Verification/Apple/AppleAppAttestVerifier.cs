@@ -220,6 +220,11 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
         {
             return VerifyAttestation(attestation, authenticatorData, certificates, keyId, appId, allowDevelopment, clientDataHash, at);
         }
+        catch (CryptographicException)
+        {
+            // A certificate that parses but cannot be used (a malformed key or extension list) is broken evidence too.
+            throw Invalid("A certificate of x5c cannot be processed.");
+        }
         finally
         {
             foreach (var certificate in certificates)

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Attestation.Core.Errors;
+using Attestation.Core.Verification.Apple;
+using Attestation.TestSupport;
+
+namespace Attestation.Core.Tests.Apple;
+
+/// <summary>
+/// Mutated attestation objects and assertions (byte flips, truncations, CBOR major-type swaps), from fixed seeds so a
+/// failure can be replayed: every one must end in the platform's refusal code, never in another exception.
+/// </summary>
+public sealed class AppleAppAttestFuzzTests : IDisposable
+{
+    private const string AppId = "ABCDE12345.com.contoso.demo";
+    private const int Iterations = 500;
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private static readonly byte[] ClientDataHash = SHA256.HashData("challenge"u8);
+
+    private readonly AppAttestTestAuthority _authority = new();
+    private readonly AppAttestTestDevice _device = new();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void EveryMutatedAttestationObjectIsAttestationInvalid(int seed)
+    {
+        var verifier = new AppleAppAttestVerifier(TimeProvider.System, [_authority.RootCertificate]);
+
+        // An empty receipt: its content is the one part nothing signs, so a flip there would rightly still verify.
+        var original = _authority.Attest(_device, new AttestationShape(AppId, ClientDataHash, Now) { Receipt = [] });
+        verifier.VerifyAttestation(original, _device.KeyId, AppId, true, ClientDataHash, Now);
+        var random = new Random(seed);
+
+        for (var i = 0; i < Iterations; i++)
+        {
+            var mutated = Mutate(original, random);
+            var error = Assert.Throws<AttestationException>(() => verifier.VerifyAttestation(mutated, _device.KeyId, AppId, true, ClientDataHash, Now));
+            Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
+        }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void EveryMutatedAssertionIsProofInvalid(int seed)
+    {
+        var original = AppAttestTestAuthority.Assert(_device, AppId, ClientDataHash, 1);
+        var random = new Random(seed);
+
+        for (var i = 0; i < Iterations; i++)
+        {
+            var mutated = Mutate(original, random);
+            var error = Assert.Throws<AttestationException>(() => AppleAppAttestVerifier.VerifyAssertion(mutated, _device.SubjectPublicKeyInfo, AppId, ClientDataHash, 0));
+
+            // A flip inside rpIdHash is caught by the signature first; a flip of the map key text makes the field missing.
+            Assert.Equal(AttestationErrorCode.ProofInvalid, error.Code);
+        }
+    }
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        _device.Dispose();
+    }
+
+    private static byte[] Mutate(byte[] original, Random random)
+    {
+        // Two flips of one bit cancel out; such a draw is no mutation, so draw again.
+        byte[] mutated;
+        do
+        {
+            mutated = MutateOnce(original, random);
+        }
+        while (mutated.AsSpan().SequenceEqual(original));
+
+        return mutated;
+    }
+
+    private static byte[] MutateOnce(byte[] original, Random random)
+    {
+        var bytes = (byte[])original.Clone();
+        switch (random.Next(4))
+        {
+            case 0:
+                // One to three bit flips anywhere.
+                for (var n = random.Next(1, 4); n > 0; n--)
+                {
+                    bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                }
+
+                return bytes;
+            case 1:
+                return bytes[..random.Next(bytes.Length)];
+            case 2:
+                {
+                    // CBOR type swap: another major type (the top three bits) for one byte, keeping its argument.
+                    var at = random.Next(bytes.Length);
+                    var major = ((bytes[at] >> 5) + random.Next(1, 8)) % 8;
+                    bytes[at] = (byte)((major << 5) | (bytes[at] & 0x1f));
+                    return bytes;
+                }
+
+            default:
+                {
+                    // A random byte replaced by a random value.
+                    var at = random.Next(bytes.Length);
+                    var value = (byte)random.Next(256);
+                    bytes[at] = value == bytes[at] ? (byte)(value ^ 0xff) : value;
+                    return bytes;
+                }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.Formats.Asn1;
+using System.Formats.Cbor;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Attestation.TestSupport;
+
+/// <summary>
+/// A stand-in for Apple's App Attest CA, for tests only: a root and an intermediate made with <see cref="CertificateRequest"/>,
+/// which certify device keys exactly as Apple's do (nonce extension 1.2.840.113635.100.8.2, key id = SHA-256 of the point).
+/// Only a verifier configured to trust <see cref="RootCertificate"/> accepts what it issues.
+/// </summary>
+public sealed class AppAttestTestAuthority : IDisposable
+{
+    public const string NonceExtensionOid = "1.2.840.113635.100.8.2";
+
+    public static readonly byte[] DevelopmentAaguid = "appattestdevelop"u8.ToArray();
+    public static readonly byte[] ProductionAaguid = [.. "appattest"u8, 0, 0, 0, 0, 0, 0, 0];
+
+    private static readonly DateTimeOffset CaNotBefore = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset CaNotAfter = new(2045, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly ECDsa _rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+    private readonly ECDsa _intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public AppAttestTestAuthority(string name = "Test App Attestation")
+    {
+        var rootRequest = new CertificateRequest($"CN={name} Root CA, O=Attestation Tests", _rootKey, HashAlgorithmName.SHA384);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        RootCertificate = rootRequest.CreateSelfSigned(CaNotBefore, CaNotAfter);
+
+        var intermediateRequest = new CertificateRequest($"CN={name} CA 1, O=Attestation Tests", _intermediateKey, HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        IntermediateCertificate = intermediateRequest.Create(
+            RootCertificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_rootKey), CaNotBefore, CaNotAfter.AddDays(-1), [1, 2]);
+    }
+
+    /// <summary>The root a verifier must trust to accept this authority's attestations.</summary>
+    public X509Certificate2 RootCertificate { get; }
+
+    public X509Certificate2 IntermediateCertificate { get; }
+
+    /// <summary>The root as PEM, the form <c>Attestation:AppleAppAttest:TestOnlyTrustedRoots</c> takes.</summary>
+    public string RootPem => RootCertificate.ExportCertificatePem();
+
+    /// <summary>An attestation object for <paramref name="device"/>, as <c>attestKey</c> would return it, shaped by <paramref name="shape"/>.</summary>
+    public byte[] Attest(AppAttestTestDevice device, AttestationShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(shape);
+        var authData = AuthenticatorData(shape.RpIdAppId ?? shape.AppId, shape.Flags, shape.Counter,
+            [.. shape.Aaguid, .. U16(shape.CredentialId ?? device.KeyId), .. shape.CredentialId ?? device.KeyId, .. device.CoseKey(), .. shape.TrailingAuthDataBytes]);
+        var nonce = shape.CertifiedNonce ?? SHA256.HashData([.. authData, .. shape.ClientDataHash]);
+        var issuedAt = shape.IssuedAt;
+
+        var leafRequest = new CertificateRequest($"CN={Convert.ToHexStringLower(device.KeyId)}, OU=AAA Certification, O=Attestation Tests", shape.CertifiedKey ?? device.Key, HashAlgorithmName.SHA256);
+        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        if (!shape.OmitNonceExtension)
+        {
+            leafRequest.CertificateExtensions.Add(new X509Extension(NonceExtensionOid, shape.NonceExtensionValue ?? NonceExtension(nonce), false));
+        }
+
+        if (shape.AddUnknownAppleExtension)
+        {
+            // Newer leaves carry more Apple extensions (OS version fields, for example); verifiers must ignore them.
+            leafRequest.CertificateExtensions.Add(new X509Extension("1.2.840.113635.100.8.7", [0x04, 0x04, (byte)'2', (byte)'7', (byte)'.', (byte)'0'], false));
+        }
+
+        var issuerKey = shape.SignLeafWith ?? _intermediateKey;
+        using var leaf = leafRequest.Create(
+            IntermediateCertificate.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey), issuedAt.AddDays(-1), issuedAt.AddDays(2), RandomNumberGenerator.GetBytes(8));
+
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(null);
+        writer.WriteTextString("fmt");
+        writer.WriteTextString(shape.Format);
+        writer.WriteTextString("attStmt");
+        writer.WriteStartMap(null);
+        writer.WriteTextString("x5c");
+        writer.WriteStartArray(null);
+        writer.WriteByteString(leaf.RawData);
+        if (shape.IncludeIntermediate)
+        {
+            writer.WriteByteString(IntermediateCertificate.RawData);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteTextString("receipt");
+        writer.WriteByteString(shape.Receipt);
+        writer.WriteEndMap();
+        writer.WriteTextString("authData");
+        writer.WriteByteString(authData);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    /// <summary>An assertion by <paramref name="device"/>, as <c>generateAssertion</c> would return it.</summary>
+    public static byte[] Assert(AppAttestTestDevice device, string appId, byte[] clientDataHash, uint counter, byte flags = 0x40, byte[]? appendedToAuthData = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(clientDataHash);
+        var authData = AuthenticatorData(appId, flags, counter, appendedToAuthData ?? []);
+        var signature = device.Key.SignData(SHA256.HashData([.. authData, .. clientDataHash]), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(2);
+        writer.WriteTextString("signature");
+        writer.WriteByteString(signature);
+        writer.WriteTextString("authenticatorData");
+        writer.WriteByteString(authData);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    /// <summary>The DER of the nonce extension: SEQUENCE { [1] EXPLICIT OCTET STRING nonce }.</summary>
+    public static byte[] NonceExtension(byte[] nonce)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true)))
+            {
+                writer.WriteOctetString(nonce);
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    public void Dispose()
+    {
+        RootCertificate.Dispose();
+        IntermediateCertificate.Dispose();
+        _rootKey.Dispose();
+        _intermediateKey.Dispose();
+    }
+
+    private static byte[] AuthenticatorData(string appId, byte flags, uint counter, byte[] rest)
+    {
+        var counterBytes = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(counterBytes, counter);
+        return [.. SHA256.HashData(Encoding.UTF8.GetBytes(appId)), flags, .. counterBytes, .. rest];
+    }
+
+    private static byte[] U16(byte[] value) => [(byte)(value.Length >> 8), (byte)value.Length];
+}
+
+/// <summary>A device key as the Secure Enclave would hold it: P-256, key id = SHA-256 of its uncompressed point.</summary>
+public sealed class AppAttestTestDevice : IDisposable
+{
+    public ECDsa Key { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public byte[] Point
+    {
+        get
+        {
+            var parameters = Key.ExportParameters(false);
+            return [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+        }
+    }
+
+    public byte[] KeyId => SHA256.HashData(Point);
+
+    public byte[] SubjectPublicKeyInfo => Key.ExportSubjectPublicKeyInfo();
+
+    /// <summary>The key as the COSE_Key (EC2, ES256, P-256) that follows the credential id in authData.</summary>
+    public byte[] CoseKey()
+    {
+        var parameters = Key.ExportParameters(false);
+        var writer = new CborWriter(CborConformanceMode.Lax);
+        writer.WriteStartMap(5);
+        writer.WriteInt32(1);
+        writer.WriteInt32(2);
+        writer.WriteInt32(3);
+        writer.WriteInt32(-7);
+        writer.WriteInt32(-1);
+        writer.WriteInt32(1);
+        writer.WriteInt32(-2);
+        writer.WriteByteString(parameters.Q.X!);
+        writer.WriteInt32(-3);
+        writer.WriteByteString(parameters.Q.Y!);
+        writer.WriteEndMap();
+        return writer.Encode();
+    }
+
+    public void Dispose() => Key.Dispose();
+}
+
+/// <summary>How to build a test attestation; every default gives one that verifies. Each property breaks one step.</summary>
+public sealed record AttestationShape(string AppId, byte[] ClientDataHash, DateTimeOffset IssuedAt)
+{
+    public string Format { get; init; } = "apple-appattest";
+
+    /// <summary>The App ID hashed into rpIdHash, when it should differ from <see cref="AppId"/>.</summary>
+    public string? RpIdAppId { get; init; }
+
+    public byte Flags { get; init; } = 0x40;
+
+    public uint Counter { get; init; }
+
+    public byte[] Aaguid { get; init; } = AppAttestTestAuthority.DevelopmentAaguid;
+
+    /// <summary>The credential id in authData, when it should differ from the key id.</summary>
+    public byte[]? CredentialId { get; init; }
+
+    /// <summary>The nonce certified by the leaf, when it should differ from SHA-256(authData ‖ clientDataHash).</summary>
+    public byte[]? CertifiedNonce { get; init; }
+
+    public byte[]? NonceExtensionValue { get; init; }
+
+    public bool OmitNonceExtension { get; init; }
+
+    public bool AddUnknownAppleExtension { get; init; }
+
+    /// <summary>The key the leaf certifies, when it should not be the device's.</summary>
+    public ECDsa? CertifiedKey { get; init; }
+
+    /// <summary>The key that signs the leaf, when it should not be the intermediate's.</summary>
+    public ECDsa? SignLeafWith { get; init; }
+
+    public bool IncludeIntermediate { get; init; } = true;
+
+    public byte[] TrailingAuthDataBytes { get; init; } = [];
+
+    public byte[] Receipt { get; init; } = [0x30, 0x80, 0x06, 0x09];
+}
