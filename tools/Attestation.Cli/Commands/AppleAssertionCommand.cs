@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Attestation.Core.Errors;
+using Attestation.Core.Text;
+using Attestation.Core.Verification.Apple;
+
+namespace Attestation.Cli.Commands;
+
+/// <summary>
+/// <c>verify apple-assertion</c>: an App Attest assertion, checked by the backend's <see cref="AppleAppAttestVerifier"/>
+/// against a stored key and the previous counter. Facts: <c>counter</c>.
+/// </summary>
+public sealed class AppleAssertionCommand : IVerifyCommand
+{
+    public string Kind => "apple-assertion";
+
+    public IReadOnlySet<string> ValueOptions { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "--assertion", "--public-key", "--app-id", "--client-data", "--client-data-hash", "--previous-counter",
+    };
+
+    public IReadOnlySet<string> RepeatableOptions { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public Task<VerificationReport> RunAsync(CliArguments arguments, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var assertion = CliArguments.Base64("--assertion", arguments.Required("--assertion"));
+        var publicKey = ReadPublicKey(arguments.Required("--public-key"));
+        var appId = AppleAppIds.Require(arguments);
+        var (option, value) = arguments.OneOf("--client-data", "--client-data-hash");
+        var clientDataHash = option == "--client-data" ? SHA256.HashData(CliArguments.Base64(option, value)) : CliArguments.Hex(option, value);
+        var previousCounter = arguments.RequiredInteger("--previous-counter");
+
+        var facts = new JsonObject { ["counter"] = AppleAppAttestVerifier.DescribeAssertionCounter(assertion) };
+        try
+        {
+            var counter = AppleAppAttestVerifier.VerifyAssertion(assertion, publicKey, appId, clientDataHash, previousCounter);
+            return Task.FromResult(VerificationReport.Ok($"The assertion verifies for {appId}; its counter {counter} is greater than {previousCounter}.", facts));
+        }
+        catch (AttestationException refused)
+        {
+            return Task.FromResult(VerificationReport.Refused(refused, facts));
+        }
+    }
+
+    /// <summary>CLI.md: a PEM file, or base64 SubjectPublicKeyInfo DER (what <c>verify apple-app-attest</c> prints as publicKey).</summary>
+    private static byte[] ReadPublicKey(string value)
+    {
+        if (File.Exists(value))
+        {
+            var pem = CliArguments.ReadFile("--public-key", value);
+            using var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(pem);
+                return key.ExportSubjectPublicKeyInfo();
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                throw new CliUsageException($"--public-key: '{value}' holds no PEM EC public key.");
+            }
+        }
+
+        return Base64Flexible.TryDecode(value, out var spki)
+            ? spki
+            : throw new CliUsageException("--public-key is neither a readable PEM file nor base64 SubjectPublicKeyInfo.");
+    }
+}
