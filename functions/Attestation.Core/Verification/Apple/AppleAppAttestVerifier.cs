@@ -304,13 +304,13 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
         // Step 6: rpIdHash = SHA-256(App ID). The evidence is genuine at this point, so another App ID is the policy's refusal.
         if (!CryptographicOperations.FixedTimeEquals(authenticatorData.RpIdHash, SHA256.HashData(Encoding.UTF8.GetBytes(appId))))
         {
-            throw new AttestationException(AttestationErrorCode.PolicyViolation, "The attestation was made for another App ID (team or bundle id).");
+            throw PolicyRefusal("The attestation was made for another App ID (team or bundle id).");
         }
 
         // Step 8, the policy's half: the development environment only where the app allows it.
         if (environment == AppAttestEnvironment.Development && !allowDevelopment)
         {
-            throw new AttestationException(AttestationErrorCode.PolicyViolation, "The key was attested in the development environment, which this app does not allow.");
+            throw PolicyRefusal("The key was attested in the development environment, which this app does not allow.");
         }
 
         return new AppAttestAttestationResult(certifiedKeyId, environment, authenticatorData.SignCount, subjectPublicKeyInfo, attestation.Receipt);
@@ -348,14 +348,14 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
         {
             if (!key.VerifyData(nonce, parsed.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
             {
-                throw new AttestationException(AttestationErrorCode.ProofInvalid, "The assertion's signature does not verify with the device's key for this challenge.");
+                throw new AttestationException(AttestationErrorCode.ProofInvalid, "The assertion's signature does not verify with the device's key for this challenge. Retrying with the same assertion cannot succeed.");
             }
         }
 
         // Step 4: rpIdHash = SHA-256(App ID).
         if (!CryptographicOperations.FixedTimeEquals(authenticatorData.RpIdHash, SHA256.HashData(Encoding.UTF8.GetBytes(appId))))
         {
-            throw new AttestationException(AttestationErrorCode.PolicyViolation, "The assertion was made for another App ID (team or bundle id).");
+            throw PolicyRefusal("The assertion was made for another App ID (team or bundle id).");
         }
 
         // Step 5: the counter is greater than the last one accepted, so an assertion cannot be replayed.
@@ -555,14 +555,20 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
         catch (FormatException e)
         {
             // The reader's message names the field and never echoes the input.
-            throw new AttestationException(code, $"The {(code == AttestationErrorCode.ProofInvalid ? "assertion" : "attestation object")} cannot be read: {e.Message}");
+            throw new AttestationException(code, $"The {(code == AttestationErrorCode.ProofInvalid ? "assertion" : "attestation object")} cannot be read: {e.Message} Retrying with the same bytes cannot succeed.");
         }
     }
 
-    private static AttestationException Invalid(string detail) => new(AttestationErrorCode.AttestationInvalid, detail);
+    // QUIRKS.md: every detail says whether a retry can help, so that no client attests a new key (Apple rate-limits
+    // attestation) where retrying could never succeed, nor gives up where a new challenge would.
+    private static AttestationException Invalid(string detail) =>
+        new(AttestationErrorCode.AttestationInvalid, detail + " Retrying with the same evidence cannot succeed.");
+
+    private static AttestationException PolicyRefusal(string detail) =>
+        new(AttestationErrorCode.PolicyViolation, detail + " Retrying cannot succeed unless the app's configuration changes.");
 
     private static AttestationException MissingAppleSection() =>
-        new(AttestationErrorCode.PolicyViolation, "App Attest is not configured for this app (no Apple team and bundle id).");
+        PolicyRefusal("App Attest is not configured for this app (no Apple team and bundle id).");
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "TEST-ONLY App Attest root trusted beside Apple's: {Subject} ({Thumbprint}). Keys it certifies are accepted as genuine; never use this configuration in production.")]
     private static partial void LogTestOnlyRoot(ILogger logger, string subject, string thumbprint);
