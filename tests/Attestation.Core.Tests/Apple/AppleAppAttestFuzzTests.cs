@@ -41,6 +41,37 @@ public sealed class AppleAppAttestFuzzTests : IDisposable
     }
 
     [Theory]
+    [InlineData("apple-appattest-apple-docs-sample-2026.json", 6)]
+    [InlineData("apple-appattest-worldcoin-2026.json", 7)]
+    public void EveryMutationOfARealAttestationOutsideItsReceiptIsAttestationInvalid(string file, int seed)
+    {
+        var vector = AppleVectors.Load(file);
+        var attestation = vector.Attestation!;
+        var verifier = new AppleAppAttestVerifier(TimeProvider.System);
+        var original = attestation.AttestationObject;
+
+        // Nothing signs the receipt's content (Apple signs it on its own, checked later by risk checks), so mutations
+        // there are skipped; every other byte is covered by the chain, the nonce or the CBOR structure.
+        var receipt = AppAttestAttestationObject.Read(original).Receipt;
+        var receiptStart = original.AsSpan().IndexOf(receipt);
+        var random = new Random(seed);
+
+        for (var i = 0; i < Iterations / 2; i++)
+        {
+            var mutated = Mutate(original, random);
+            var onlyReceiptChanged = mutated.Length == original.Length
+                && Enumerable.Range(0, original.Length).Where(at => original[at] != mutated[at]).All(at => at >= receiptStart && at < receiptStart + receipt.Length);
+            if (onlyReceiptChanged)
+            {
+                continue;
+            }
+
+            var error = Assert.Throws<AttestationException>(() => verifier.VerifyAttestation(mutated, attestation.KeyId, vector.AppId, true, attestation.ClientDataHash, attestation.VerifyAt));
+            Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
+        }
+    }
+
+    [Theory]
     [InlineData(4)]
     [InlineData(5)]
     public void EveryMutatedAssertionIsProofInvalid(int seed)

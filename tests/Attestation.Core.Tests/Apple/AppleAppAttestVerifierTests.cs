@@ -260,6 +260,34 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
         Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, new AppleAppAttestOptions()).Succeeded);
     }
 
+    [Theory]
+    [InlineData(null, null, "the Apple section")]
+    [InlineData("abcde12345", "com.contoso.demo", "TeamId")]
+    [InlineData("ABCDE1234", "com.contoso.demo", "TeamId")]
+    [InlineData("ABCDE12345", "", "BundleId")]
+    [InlineData("ABCDE12345", "com.contoso/demo", "BundleId")]
+    public void APolicyWithoutAUsableAppleSectionIsRefusedAtStart(string? teamId, string? bundleId, string expected)
+    {
+        var policy = new Attestation.Core.Policies.AppPolicy("com.contoso.demo", ["apple-app-attest"], Attestation.Core.Policies.FailureMode.Reject, [])
+        {
+            Apple = teamId is null && bundleId is null ? null : new Attestation.Core.Policies.AppleAppAttestPolicy { TeamId = teamId, BundleId = bundleId },
+        };
+
+        Assert.Contains(_verifier.ValidatePolicy(policy), p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AWellFormedAppleSectionIsAccepted()
+    {
+        var policy = new Attestation.Core.Policies.AppPolicy("com.contoso.demo", ["apple-app-attest"], Attestation.Core.Policies.FailureMode.Reject, [])
+        {
+            Apple = new Attestation.Core.Policies.AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo" },
+        };
+
+        Assert.Empty(_verifier.ValidatePolicy(policy));
+        Assert.Equal("ABCDE12345.com.contoso.demo", AppleAppAttestVerifier.AppIdOf(policy));
+    }
+
     [Fact]
     public void TheEmbeddedRootIsApplesPinnedRoot()
     {
