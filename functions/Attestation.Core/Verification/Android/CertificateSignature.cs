@@ -1,0 +1,83 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Attestation.Core.Verification.Android;
+
+/// <summary>
+/// Checks a certificate's signature with a given public key: <c>Certificate ::= SEQUENCE { tbsCertificate,
+/// signatureAlgorithm, signatureValue }</c> (RFC 5280 section 4.1), ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512.
+/// </summary>
+public static class CertificateSignature
+{
+    /// <summary>True when <paramref name="certificate"/> is signed by the key <paramref name="issuerSubjectPublicKeyInfo"/>.</summary>
+    /// <exception cref="CryptographicException">The key cannot be imported.</exception>
+    /// <exception cref="AsnContentException">The certificate is not well-formed.</exception>
+    public static bool Verify(X509Certificate2 certificate, byte[] issuerSubjectPublicKeyInfo)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(issuerSubjectPublicKeyInfo);
+
+        // The signature covers the tbsCertificate bytes exactly as sent.
+        var reader = new AsnReader(certificate.RawDataMemory, AsnEncodingRules.BER);
+        var outer = reader.ReadSequence();
+        var tbs = outer.ReadEncodedValue();
+        var algorithm = outer.ReadSequence();
+        var oid = algorithm.ReadObjectIdentifier();
+        var signature = outer.ReadBitString(out var unusedBits);
+        if (unusedBits != 0)
+        {
+            return false;
+        }
+
+        HashAlgorithmName hash;
+        bool ecdsa;
+        switch (oid)
+        {
+            case "1.2.840.10045.4.3.2": (hash, ecdsa) = (HashAlgorithmName.SHA256, true); break;
+            case "1.2.840.10045.4.3.3": (hash, ecdsa) = (HashAlgorithmName.SHA384, true); break;
+            case "1.2.840.10045.4.3.4": (hash, ecdsa) = (HashAlgorithmName.SHA512, true); break;
+            case "1.2.840.113549.1.1.11": (hash, ecdsa) = (HashAlgorithmName.SHA256, false); break;
+            case "1.2.840.113549.1.1.12": (hash, ecdsa) = (HashAlgorithmName.SHA384, false); break;
+            case "1.2.840.113549.1.1.13": (hash, ecdsa) = (HashAlgorithmName.SHA512, false); break;
+            default: return false;
+        }
+
+        return VerifyData(issuerSubjectPublicKeyInfo, tbs.Span, signature, hash, ecdsa);
+    }
+
+    /// <summary>
+    /// Verifies <paramref name="signature"/> over <paramref name="data"/> with a SubjectPublicKeyInfo key: ECDSA (DER
+    /// signature) when <paramref name="ecdsa"/>, RSA PKCS#1 v1.5 otherwise. False when the key is of the other kind.
+    /// </summary>
+    /// <exception cref="CryptographicException">The key cannot be imported.</exception>
+    public static bool VerifyData(byte[] subjectPublicKeyInfo, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash, bool ecdsa)
+    {
+        ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
+        var kind = KeyKind(subjectPublicKeyInfo);
+        if (ecdsa && kind == "1.2.840.10045.2.1")
+        {
+            using var key = ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+            return key.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+        }
+
+        if (!ecdsa && kind == "1.2.840.113549.1.1.1")
+        {
+            using var key = RSA.Create();
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+            return key.VerifyData(data, signature, hash, RSASignaturePadding.Pkcs1);
+        }
+
+        return false;
+    }
+
+    /// <summary>The algorithm OID of a SubjectPublicKeyInfo (<c>1.2.840.10045.2.1</c> EC, <c>1.2.840.113549.1.1.1</c> RSA).</summary>
+    /// <exception cref="AsnContentException">The bytes are not a SubjectPublicKeyInfo.</exception>
+    public static string KeyKind(byte[] subjectPublicKeyInfo)
+    {
+        var reader = new AsnReader(subjectPublicKeyInfo, AsnEncodingRules.DER);
+        var spki = reader.ReadSequence();
+        return spki.ReadSequence().ReadObjectIdentifier();
+    }
+}
