@@ -54,7 +54,19 @@ public static class CertificateSignature
     public static bool VerifyData(byte[] subjectPublicKeyInfo, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash, bool ecdsa)
     {
         ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
-        var kind = KeyKind(subjectPublicKeyInfo);
+        try
+        {
+            return VerifyWithKey(subjectPublicKeyInfo, KeyKind(subjectPublicKeyInfo), data, signature, hash, ecdsa);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // A curve this platform does not know (seen with mangled curve OIDs): no signature can verify with it.
+            return false;
+        }
+    }
+
+    private static bool VerifyWithKey(byte[] subjectPublicKeyInfo, string kind, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash, bool ecdsa)
+    {
         if (ecdsa && kind == "1.2.840.10045.2.1")
         {
             using var key = ECDsa.Create();
