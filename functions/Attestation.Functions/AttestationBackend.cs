@@ -50,7 +50,7 @@ public static class AttestationBackend
         // Evidence verifiers: one per platform. The platforms of later issues answer policy_violation until they exist.
         services.AddSingleton<IEvidenceVerifier, DebugEvidenceVerifier>();
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AppleAppAttest));
-        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation));
+        services.AddAndroidKeyAttestation(configuration);
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
         services.AddSingleton<EvidenceVerifierCatalog>();
         services.AddSingleton<AppPolicyReader>();
