@@ -104,7 +104,7 @@ public sealed class AttestationChainVerifier
             }
 
             // 4. Signatures link: each certificate is signed by the next one's key.
-            if (!CertificateSignature.Verify(certificate, issuer.PublicKey.ExportSubjectPublicKeyInfo()))
+            if (!CertificateSignature.Verify(certificate, issuer))
             {
                 throw Invalid($"The signature of certificate {i} does not verify with the key of certificate {i + 1}.");
             }

@@ -10,13 +10,48 @@ namespace Attestation.Core.Verification.Android;
 /// </summary>
 public static class CertificateSignature
 {
+    /// <summary>True when <paramref name="certificate"/> is signed by the key of <paramref name="issuer"/>.</summary>
+    /// <exception cref="CryptographicException">The issuer's key cannot be used.</exception>
+    /// <exception cref="AsnContentException">The certificate is not well-formed.</exception>
+    public static bool Verify(X509Certificate2 certificate, X509Certificate2 issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+
+        // The issuer certificate's own key object: importing the SubjectPublicKeyInfo again costs far more on OpenSSL 3.
+        return Verify(certificate, (hash, ecdsa, tbs, signature) =>
+        {
+            try
+            {
+                if (ecdsa)
+                {
+                    using var key = issuer.GetECDsaPublicKey();
+                    return key is not null && key.VerifyData(tbs, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+                }
+
+                using var rsa = issuer.GetRSAPublicKey();
+                return rsa is not null && rsa.VerifyData(tbs, signature, hash, RSASignaturePadding.Pkcs1);
+            }
+            catch (PlatformNotSupportedException)
+            {
+                return false;
+            }
+        });
+    }
+
     /// <summary>True when <paramref name="certificate"/> is signed by the key <paramref name="issuerSubjectPublicKeyInfo"/>.</summary>
     /// <exception cref="CryptographicException">The key cannot be imported.</exception>
     /// <exception cref="AsnContentException">The certificate is not well-formed.</exception>
     public static bool Verify(X509Certificate2 certificate, byte[] issuerSubjectPublicKeyInfo)
     {
-        ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(issuerSubjectPublicKeyInfo);
+        return Verify(certificate, (hash, ecdsa, tbs, signature) => VerifyData(issuerSubjectPublicKeyInfo, tbs, signature, hash, ecdsa));
+    }
+
+    private delegate bool SignatureCheck(HashAlgorithmName hash, bool ecdsa, ReadOnlySpan<byte> tbs, ReadOnlySpan<byte> signature);
+
+    private static bool Verify(X509Certificate2 certificate, SignatureCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
 
         // The signature covers the tbsCertificate bytes exactly as sent.
         var reader = new AsnReader(certificate.RawDataMemory, AsnEncodingRules.BER);
@@ -43,7 +78,7 @@ public static class CertificateSignature
             default: return false;
         }
 
-        return VerifyData(issuerSubjectPublicKeyInfo, tbs.Span, signature, hash, ecdsa);
+        return check(hash, ecdsa, tbs.Span, signature);
     }
 
     /// <summary>
