@@ -166,6 +166,27 @@ public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fix
     }
 
     [Fact]
+    public async Task ADecoyAppAnswersAPolicyViolationWithADecoyTokenForTheClaimedDevice()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+
+        // The decoy app's policy names com.contoso.decoy; this chain names com.contoso.demo.
+        var chain = new AndroidTestChain(fixture.TestRootKey) { Challenge = Encoding.UTF8.GetBytes(challenge) };
+        using var response = await _backend.PostAsync("/api/v1/attest", new
+        {
+            appId = RunningBackend.DecoyApp,
+            platform = "android-key-attestation",
+            challenge,
+            evidence = chain.Evidence(),
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await RunningBackend.ReadJsonAsync(response);
+        Assert.Equal(Base64Flexible.ToBase64Url(SHA256.HashData(chain.LeafPublicKey)), body.GetProperty("deviceId").GetString());
+        Assert.False((await _backend.VerifyAsync(body.GetProperty("token").GetString()!)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task EvidenceOfTheWrongShapeIsAnInvalidRequest()
     {
         var challenge = await _backend.ChallengeAsync();
