@@ -56,7 +56,7 @@ public static class AttestationBackend
             provider.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<AppleAppAttestVerifier>>()));
-        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation));
+        services.AddAndroidKeyAttestation(configuration);
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
         services.AddSingleton<EvidenceVerifierCatalog>();
         services.AddSingleton<AppPolicyReader>();

@@ -22,6 +22,7 @@ public static class CliApplication
     [
         new AppleAppAttestCommand(),
         new AppleAssertionCommand(),
+        new AndroidKeyAttestationCommand(),
     ];
 
     /// <summary>Runs one command line and returns its exit status.</summary>

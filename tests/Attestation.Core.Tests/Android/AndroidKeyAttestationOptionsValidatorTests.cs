@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using Attestation.Core.Verification.Android;
+
+namespace Attestation.Core.Tests.Android;
+
+public sealed class AndroidKeyAttestationOptionsValidatorTests
+{
+    [Fact]
+    public void TestRootKeysAreRefusedInAzure()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var options = new AndroidKeyAttestationOptions();
+        options.TestOnlyTrustedRootPublicKeys.Add(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
+
+        Assert.True(new AndroidKeyAttestationOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
+        var inAzure = new AndroidKeyAttestationOptionsValidator(runsInAzure: true).Validate(null, options);
+
+        Assert.True(inAzure.Failed);
+        Assert.Contains("TestOnlyTrustedRootPublicKeys must be empty in Azure", inAzure.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAAA")]
+    [InlineData("MAA")]
+    public void ATestRootThatIsNotAKeyDoesNotStart(string value)
+    {
+        var options = new AndroidKeyAttestationOptions();
+        options.TestOnlyTrustedRootPublicKeys.Add(value);
+
+        Assert.True(new AndroidKeyAttestationOptionsValidator().Validate(null, options).Failed);
+    }
+
+    [Fact]
+    public void AStatusListOverPlainHttpOrFromAFileIsRefusedInAzure()
+    {
+        var options = new AndroidKeyAttestationOptions { StatusListUri = new Uri("http://127.0.0.1:8080/status"), StatusListFile = "status.json" };
+
+        Assert.True(new AndroidKeyAttestationOptionsValidator().Validate(null, options).Succeeded);
+        var inAzure = new AndroidKeyAttestationOptionsValidator(runsInAzure: true).Validate(null, options);
+
+        Assert.Contains("https", inAzure.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("StatusListFile", inAzure.FailureMessage, StringComparison.Ordinal);
+    }
+}
