@@ -1,5 +1,7 @@
 using System.Net;
 using Attestation.Core.Text;
+using Attestation.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests;
 
@@ -119,6 +121,27 @@ public class MetricsTests(BackendFixture fixture) : IClassFixture<BackendFixture
         Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "bad_signature")));
         Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "malformed")));
         Assert.Equal(4, metrics.Of(Verifications).Count);
+    }
+
+    [Fact]
+    public async Task ADependencyOutageIsCountedAsUnavailable()
+    {
+        var token = await TokenAsync(RunningBackend.DemoApp, RunningBackend.DebugToken);
+        await using var vault = await FakeKeyVaultServer.StartAsync();
+        vault.AddVersion("token-signing-key", Convert.ToBase64String(new byte[32]), DateTimeOffset.UtcNow.AddDays(-1));
+        vault.Unavailable = true;
+        var client = vault.CreateSecretClient();
+        await using var backend = await RunningBackend.StartAsync(services: s => s.AddSingleton(client), settings: [$"--Attestation:SigningKey:KeyVaultUri={vault.VaultUri}"]);
+        using var metrics = new MetricsRecorder(backend);
+
+        using var attest = await backend.AttestDebugAsync();
+        using var verify = await backend.PostAsync("/api/v1/verify", new { token });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, attest.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, verify.StatusCode);
+        Assert.Single(metrics.Of(Attestations, ("app", RunningBackend.DemoApp), ("platform", "debug"), ("outcome", "unavailable"), ("code", null)));
+        Assert.Single(metrics.Of(Verifications, ("outcome", "unavailable"), ("reason", null)));
+        Assert.Empty(metrics.Of(TokensIssued));
     }
 
     [Fact]
