@@ -7,10 +7,12 @@ using Attestation.Core.Devices;
 using Attestation.Core.Health;
 using Attestation.Core.Maintenance;
 using Attestation.Core.Policies;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
 using Attestation.Core.Verification.Apple;
 using Attestation.Core.Verification.Debug;
+using Attestation.Functions.Telemetry;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -69,6 +71,10 @@ public static class AttestationBackend
         services.AddSingleton<AttestationService>();
         services.AddSingleton<TokenVerificationService>();
         services.AddSingleton<ExpiredRecordCleaner>();
+
+        // Metrics (instruments in Core) and their export (OpenTelemetry to Azure Monitor, when configured).
+        services.AddSingleton<AttestationMetrics>();
+        services.AddAttestationTelemetry(configuration);
 
         // Table Storage.
         services.AddSingleton(provider =>

@@ -1,9 +1,11 @@
 using System.Net;
+using Attestation.Azure.KeyVault;
 using Attestation.Core;
 using Attestation.Core.Tokens;
 using Attestation.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Attestation.Functions.Tests;
 
@@ -11,6 +13,8 @@ namespace Attestation.Functions.Tests;
 public sealed class KeyRotationTests : IAsyncLifetime
 {
     private const string SecretName = "token-signing-key";
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private FakeKeyVaultServer _vault = null!;
     private RunningBackend _backend = null!;
     private string _v1 = "";
@@ -18,11 +22,17 @@ public sealed class KeyRotationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _vault = await FakeKeyVaultServer.StartAsync();
-        _v1 = _vault.AddVersion(SecretName, Secret(1), DateTimeOffset.UtcNow.AddDays(-1));
+        _v1 = _vault.AddVersion(SecretName, Secret(1), _clock.GetUtcNow().AddDays(-1));
         var client = _vault.CreateSecretClient();
         _backend = await RunningBackend.StartAsync(
-            services: s => s.AddSingleton(client),
-            settings: [$"--Attestation:SigningKey:KeyVaultUri={_vault.VaultUri}", $"--Attestation:SigningKey:SecretName={SecretName}"]);
+            services: s => s.AddSingleton(client).AddSingleton<TimeProvider>(_clock),
+            settings:
+            [
+                $"--Attestation:SigningKey:KeyVaultUri={_vault.VaultUri}",
+                $"--Attestation:SigningKey:SecretName={SecretName}",
+                $"--Attestation:SigningKey:RefreshInterval={RefreshInterval}",
+                "--Attestation:Token:Lifetime=00:05:00",
+            ]);
     }
 
     public async Task DisposeAsync()
@@ -38,16 +48,62 @@ public sealed class KeyRotationTests : IAsyncLifetime
         var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains(_v1, System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(Pad(token.Split('.')[0]))), StringComparison.Ordinal);
+        Assert.Equal(_v1, KeyIdOf(token));
         Assert.True((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ANewVersionSignsOnceTheRefreshIntervalPassesAndTheVersionTwoBackIsRefused()
+    {
+        var signedWithV1 = await AttestAsync();
+        Assert.Equal(_v1, KeyIdOf(signedWithV1));
+
+        // Within the refresh interval the cached version keeps signing: the token path does not call Key Vault.
+        var v2 = _vault.AddVersion(SecretName, Secret(2), _clock.GetUtcNow());
+        Assert.Equal(_v1, KeyIdOf(await AttestAsync()));
+
+        await PassTheRefreshIntervalAsync();
+        var signedWithV2 = await AttestAsync();
+
+        Assert.Equal(v2, KeyIdOf(signedWithV2));
+        Assert.True((await _backend.VerifyAsync(signedWithV2)).GetProperty("valid").GetBoolean());
+        Assert.True((await _backend.VerifyAsync(signedWithV1)).GetProperty("valid").GetBoolean(), "a token of the previous version verifies until it expires");
+
+        var v3 = _vault.AddVersion(SecretName, Secret(3), _clock.GetUtcNow());
+        await PassTheRefreshIntervalAsync();
+        var signedWithV3 = await AttestAsync();
+
+        Assert.Equal(v3, KeyIdOf(signedWithV3));
+        Assert.True((await _backend.VerifyAsync(signedWithV2)).GetProperty("valid").GetBoolean());
+
+        // Not expired (two intervals of one minute are less than its five), but its version is two back: refused.
+        Assert.True(ExpiryOf(signedWithV1) > _clock.GetUtcNow());
+        var refused = await _backend.VerifyAsync(signedWithV1);
+        Assert.False(refused.GetProperty("valid").GetBoolean());
+        Assert.Equal("bad_signature", refused.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ATokenOfThePreviousVersionIsRefusedOnceItExpires()
+    {
+        var signedWithV1 = await AttestAsync();
+        _vault.AddVersion(SecretName, Secret(2), _clock.GetUtcNow());
+        await PassTheRefreshIntervalAsync();
+        Assert.True((await _backend.VerifyAsync(signedWithV1)).GetProperty("valid").GetBoolean());
+
+        _clock.Advance(ExpiryOf(signedWithV1) - _clock.GetUtcNow());
+        var refused = await _backend.VerifyAsync(signedWithV1);
+
+        Assert.False(refused.GetProperty("valid").GetBoolean());
+        Assert.Equal("expired", refused.GetProperty("reason").GetString());
     }
 
     [Fact]
     public async Task ATokenSignedByAnotherInstanceWithANewerVersionVerifiesAtOnce()
     {
         (await _backend.AttestDebugAsync()).Dispose();
-        var v2 = _vault.AddVersion(SecretName, Secret(2), DateTimeOffset.UtcNow);
-        var otherInstance = new TokenIssuer(_backend.Services.GetRequiredService<IOptions<TokenOptions>>(), TimeProvider.System);
+        var v2 = _vault.AddVersion(SecretName, Secret(2), _clock.GetUtcNow());
+        var otherInstance = new TokenIssuer(_backend.Services.GetRequiredService<IOptions<TokenOptions>>(), _clock);
         var deviceId = Attestation.Core.Text.Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
 
         var token = otherInstance.Issue(new SigningKeySet(SigningKey.FromBase64(v2, Secret(2))!, null), new TokenSubject(deviceId, RunningBackend.DemoApp, Platforms.Debug, null)).Token;
@@ -64,8 +120,8 @@ public sealed class KeyRotationTests : IAsyncLifetime
         }
 
         _vault.Unavailable = true;
-        var provider = _backend.Services.GetRequiredService<ISigningKeyProvider>();
-        await Assert.ThrowsAnyAsync<Exception>(() => ((Attestation.Azure.KeyVault.KeyVaultSigningKeyProvider)provider).RefreshAsync());
+        var provider = Provider();
+        await Assert.ThrowsAnyAsync<Exception>(() => provider.RefreshAsync());
         using (var degraded = await _backend.Client.GetAsync("/api/health"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, degraded.StatusCode);
@@ -78,12 +134,38 @@ public sealed class KeyRotationTests : IAsyncLifetime
         }
 
         _vault.Unavailable = false;
-        await ((Attestation.Azure.KeyVault.KeyVaultSigningKeyProvider)provider).RefreshAsync();
+        await provider.RefreshAsync();
         using var recovered = await _backend.Client.GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
     }
 
-    private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
+    private KeyVaultSigningKeyProvider Provider() => (KeyVaultSigningKeyProvider)_backend.Services.GetRequiredService<ISigningKeyProvider>();
 
-    private static string Pad(string base64Url) => base64Url.Replace('-', '+').Replace('_', '/') + new string('=', (4 - base64Url.Length % 4) % 4);
+    /// <summary>
+    /// Moves the clock past the refresh interval. The first request after it (here a health probe) starts the reload in the
+    /// background and is answered from the cache; the test waits for that reload instead of polling.
+    /// </summary>
+    private async Task PassTheRefreshIntervalAsync()
+    {
+        _clock.Advance(RefreshInterval + TimeSpan.FromSeconds(1));
+        using (var health = await _backend.Client.GetAsync("/api/health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        await Provider().BackgroundRefresh;
+    }
+
+    private async Task<string> AttestAsync()
+    {
+        using var response = await _backend.AttestDebugAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+    }
+
+    private static string KeyIdOf(string token) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Kid;
+
+    private static DateTimeOffset ExpiryOf(string token) => new(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo, TimeSpan.Zero);
+
+    private static string Secret(byte fill) => Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray());
 }

@@ -2,6 +2,7 @@ using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Policies;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
@@ -22,6 +23,7 @@ public sealed partial class AttestationService(
     ISigningKeyProvider signingKeys,
     TokenIssuer issuer,
     TimeProvider timeProvider,
+    AttestationMetrics metrics,
     ILogger<AttestationService> logger)
 {
     /// <summary>The refusals that decoy mode hides, exactly those API.md lists ("Failure modes").</summary>
@@ -42,19 +44,17 @@ public sealed partial class AttestationService(
         return await challenges.IssueAsync(policy.AppId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs an attestation.</summary>
-    /// <exception cref="AttestationException">The request is refused (and the app is not in decoy mode for that code).</exception>
-    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
-    public async Task<IssuedToken> AttestAsync(AttestCommand command, CancellationToken cancellationToken = default)
+    private async Task<IssuedToken> AttestCoreAsync(AttestCommand command, FlowOutcome outcome, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
+        outcome.AppId = policy.AppId;
         var binding = ReadBinding(command.Binding);
         if (!Platforms.IsKnown(command.Platform))
         {
             throw AttestationException.InvalidRequest($"platform must be one of: {string.Join(", ", Platforms.All)}.");
         }
 
+        outcome.Platform = command.Platform;
         var verifier = verifiers.For(command.Platform);
 
         // Everything that can refuse the request as malformed, or fail for want of a signing key, happens before the first
@@ -75,11 +75,13 @@ public sealed partial class AttestationService(
 
             var token = issuer.Issue(keys, new TokenSubject(verdict.DeviceId, policy.AppId, command.Platform, binding));
             LogAttested(policy.AppId, command.Platform, verdict.DeviceId);
+            outcome.MarkIssued();
             return token;
         }
         catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
         {
             LogDecoy(policy.AppId, command.Platform, refusal.Code.ToWireName(), refusal.Detail);
+            outcome.MarkDecoy(refusal.Code);
             var deviceId = evidence.ClaimedDeviceId ?? RandomDeviceId();
             return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, command.Platform, binding));
         }
@@ -90,13 +92,10 @@ public sealed partial class AttestationService(
         }
     }
 
-    /// <summary>Runs a refresh: a registered device proves possession of its key over a new challenge.</summary>
-    /// <exception cref="AttestationException">The request is refused (and the app is not in decoy mode for that code).</exception>
-    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
-    public async Task<IssuedToken> RefreshAsync(RefreshCommand command, CancellationToken cancellationToken = default)
+    private async Task<IssuedToken> RefreshCoreAsync(RefreshCommand command, FlowOutcome outcome, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(command);
         var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
+        outcome.AppId = policy.AppId;
         var binding = ReadBinding(command.Binding);
 
         // API.md: b64 fields may come in either alphabet, padded or not; the registry holds the base64url form attest returned.
@@ -115,6 +114,7 @@ public sealed partial class AttestationService(
         if (registration is not null)
         {
             verifier = verifiers.For(registration.Platform);
+            outcome.Platform = registration.Platform;
             if (!verifier.SupportsRefresh)
             {
                 throw new AttestationException(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{registration.Platform}' cannot refresh; attest again.");
@@ -129,6 +129,7 @@ public sealed partial class AttestationService(
         }
 
         var platform = registration?.Platform ?? PlatformOfProof(command.Proof);
+        outcome.Platform = platform;
         try
         {
             await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
@@ -159,11 +160,13 @@ public sealed partial class AttestationService(
 
             var token = issuer.Issue(keys, new TokenSubject(registration.DeviceId, policy.AppId, registration.Platform, binding));
             LogRefreshed(policy.AppId, registration.Platform, registration.DeviceId);
+            outcome.MarkIssued();
             return token;
         }
         catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
         {
             LogDecoy(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
+            outcome.MarkDecoy(refusal.Code);
             return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, platform, binding));
         }
         catch (AttestationException refusal)

@@ -1,4 +1,6 @@
 using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -13,11 +15,29 @@ public sealed class TokenVerificationService(
     ISigningKeyProvider signingKeys,
     IDeviceRegistry devices,
     IConsumedTokenStore consumedTokens,
-    IOptions<TokenOptions> tokenOptions)
+    IOptions<TokenOptions> tokenOptions,
+    AttestationMetrics metrics)
 {
-    /// <summary>Verifies <paramref name="token"/>.</summary>
-    /// <exception cref="Errors.DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
+    /// <summary>Verifies <paramref name="token"/>, and counts the outcome by reason.</summary>
+    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
     public async Task<TokenCheck> VerifyAsync(string token, string? boundValue, bool consume, CancellationToken cancellationToken = default)
+    {
+        TokenCheck check;
+        try
+        {
+            check = await VerifyCoreAsync(token, boundValue, consume, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DependencyUnavailableException)
+        {
+            metrics.RecordVerificationUnavailable();
+            throw;
+        }
+
+        metrics.RecordVerification(check.Refusal);
+        return check;
+    }
+
+    private async Task<TokenCheck> VerifyCoreAsync(string token, string? boundValue, bool consume, CancellationToken cancellationToken)
     {
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
         var check = await validator.ValidateAsync(token, keys, boundValue).ConfigureAwait(false);
