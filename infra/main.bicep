@@ -1,0 +1,238 @@
+// The whole attestation backend in one deployment (azd up, or az deployment sub create): a resource group with the Function
+// App (Flex Consumption, .NET 10 isolated), Storage, Key Vault, Application Insights and API Management, wired with
+// user-assigned managed identities and role assignments. No connection string with a key and no stored credential
+// anywhere: tests/Attestation.Infrastructure.Tests checks the compiled template for it.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd AZURE_ENV_NAME); names the resource group and seeds the resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource (one where Flex Consumption is available).')
+param location string
+
+@description('Principal id of the deploying user or pipeline (azd sets AZURE_PRINCIPAL_ID): may create and rotate the signing secret.')
+param principalId string = ''
+
+@description('Type of the deploying principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('API Management SKU. Consumption (default) costs nothing at rest; any other SKU adds per-IP and per-device rate limits.')
+@allowed([
+  'Consumption'
+  'Developer'
+  'Basic'
+  'Standard'
+  'Premium'
+  'BasicV2'
+  'StandardV2'
+])
+param apiManagementSku string = 'Consumption'
+
+@description('E-mail address of the API publisher.')
+param apiManagementPublisherEmail string = 'attestation-admin@contoso.com'
+
+@description('Name of the API publisher.')
+param apiManagementPublisherName string = 'Contoso'
+
+@description('Set by the postprovision hook once the signing secret exists: the Key Vault named values, the token fragments and the sample API are deployed from then on.')
+param signingSecretReady bool = false
+
+@description('Versioned id of the previous signing secret version, set by infra/scripts/rotate-signing-key.sh. Empty until the first rotation.')
+param previousSigningKeyVersionUri string = ''
+
+@description('Name of the signing secret in Key Vault.')
+param signingSecretName string = 'token-signing-key'
+
+@description('How often the app reads the secret versions again (hh:mm:ss): a rotation takes effect within this interval.')
+param signingKeyRefreshInterval string = '00:05:00'
+
+@description('The iss claim of every token. Empty: api://<function app name>.')
+param tokenIssuer string = ''
+
+@description('The aud claim of every token: what your APIs accept.')
+param tokenAudience string = 'api://contoso-apis'
+
+@description('Token lifetime (hh:mm:ss, at most 01:00:00).')
+param tokenLifetime string = '00:05:00'
+
+@description('Challenge lifetime (hh:mm:ss).')
+param challengeLifetime string = '00:05:00'
+
+@description('Clock skew, in seconds, tolerated by the backend and by validate-jwt at the edge.')
+@minValue(0)
+@maxValue(300)
+param tokenClockSkewSeconds int = 0
+
+@description('Header that carries the attestation token to a protected API.')
+param tokenHeaderName string = 'Attestation-Token'
+
+@description('Calls a minute per client IP to the attestation API (SKUs other than Consumption).')
+@minValue(1)
+param attestationCallsPerMinute int = 60
+
+@description('Calls a minute per device to a protected API (SKUs other than Consumption).')
+@minValue(1)
+param deviceCallsPerMinute int = 120
+
+@description('Prefix of the backend\'s table names.')
+param tablePrefix string = ''
+
+@description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
+param additionalAppSettings object = {}
+
+@description('Most instances the Function App scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Memory of each Function App instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+var deploymentContainerName = 'app-package-${resourceToken}'
+var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identities 'modules/identities.bicep' = {
+  name: 'identities'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    functionIdentityName: 'id-func-${resourceToken}'
+    apiManagementIdentityName: 'id-apim-${resourceToken}'
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    functionPrincipalId: identities.outputs.functionIdentityPrincipalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    storageAccountName: 'st${resourceToken}'
+    deploymentContainerName: deploymentContainerName
+    tablePrefix: tablePrefix
+    functionPrincipalId: identities.outputs.functionIdentityPrincipalId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    keyVaultName: 'kv-${resourceToken}'
+    functionPrincipalId: identities.outputs.functionIdentityPrincipalId
+    apiManagementPrincipalId: identities.outputs.apiManagementIdentityPrincipalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    planName: 'plan-${resourceToken}'
+    functionAppName: functionAppName
+    identityId: identities.outputs.functionIdentityId
+    identityClientId: identities.outputs.functionIdentityClientId
+    storageAccountName: storage.outputs.storageAccountName
+    blobEndpoint: storage.outputs.blobEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    keyVaultUri: keyVault.outputs.keyVaultUri
+    signingSecretName: signingSecretName
+    signingKeyRefreshInterval: signingKeyRefreshInterval
+    tokenIssuer: effectiveTokenIssuer
+    tokenAudience: tokenAudience
+    tokenLifetime: tokenLifetime
+    tokenClockSkew: '00:${padLeft(string(tokenClockSkewSeconds / 60), 2, '0')}:${padLeft(string(tokenClockSkewSeconds % 60), 2, '0')}'
+    challengeLifetime: challengeLifetime
+    tablePrefix: tablePrefix
+    additionalAppSettings: additionalAppSettings
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+  }
+}
+
+module apiManagement 'modules/api-management.bicep' = {
+  name: 'api-management'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    apiManagementName: 'apim-${resourceToken}'
+    sku: apiManagementSku
+    publisherEmail: apiManagementPublisherEmail
+    publisherName: apiManagementPublisherName
+    identityId: identities.outputs.apiManagementIdentityId
+    identityClientId: identities.outputs.apiManagementIdentityClientId
+    functionAppHostName: functionApp.outputs.defaultHostName
+    keyVaultUri: keyVault.outputs.keyVaultUri
+    signingSecretName: signingSecretName
+    signingSecretReady: signingSecretReady
+    previousSigningKeyVersionUri: previousSigningKeyVersionUri
+    tokenIssuer: effectiveTokenIssuer
+    tokenAudience: tokenAudience
+    tokenHeaderName: tokenHeaderName
+    tokenClockSkewSeconds: tokenClockSkewSeconds
+    attestationCallsPerMinute: attestationCallsPerMinute
+    deviceCallsPerMinute: deviceCallsPerMinute
+  }
+}
+
+// Outputs in UPPER_SNAKE: azd stores them in the environment, where the hooks and scripts read them.
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.functionAppName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.storageAccountName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.keyVaultName
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.keyVaultUri
+output SIGNING_SECRET_NAME string = signingSecretName
+output AZURE_API_MANAGEMENT_NAME string = apiManagement.outputs.apiManagementName
+output AZURE_API_MANAGEMENT_ID string = apiManagement.outputs.apiManagementId
+output API_MANAGEMENT_IDENTITY_CLIENT_ID string = identities.outputs.apiManagementIdentityClientId
+output ATTESTATION_API_URL string = '${apiManagement.outputs.gatewayUrl}/attestation'
+output SAMPLE_PROTECTED_API_URL string = '${apiManagement.outputs.gatewayUrl}/sample'
+output TOKEN_ISSUER string = effectiveTokenIssuer
+output TOKEN_AUDIENCE string = tokenAudience

@@ -1,0 +1,306 @@
+// API Management in front of the backend: the attestation API (challenge, attest, token/refresh), the named values and
+// policy fragments that check an attestation token at the edge, and a sample API protected by them. The policy XML is in
+// infra/policies/, loaded as text, so it can be read and tested on its own.
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Name of the API Management service.')
+param apiManagementName string
+
+@description('API Management SKU. Consumption costs nothing at rest; rate-limit-by-key needs any other SKU.')
+@allowed([
+  'Consumption'
+  'Developer'
+  'Basic'
+  'Standard'
+  'Premium'
+  'BasicV2'
+  'StandardV2'
+])
+param sku string
+
+@description('E-mail address of the API publisher (API Management sends service notifications there).')
+param publisherEmail string
+
+@description('Name of the API publisher.')
+param publisherName string
+
+@description('Resource id of the API Management identity.')
+param identityId string
+
+@description('Client id of the API Management identity (reads the signing secret from Key Vault).')
+param identityClientId string
+
+@description('Host name of the Function App.')
+param functionAppHostName string
+
+@description('Key Vault URI.')
+param keyVaultUri string
+
+@description('Name of the signing secret in Key Vault.')
+param signingSecretName string
+
+@description('Whether the signing secret exists yet. The Key Vault named values, the fragments and the sample API need it; the postprovision hook creates the secret and then provisions again with this set.')
+param signingSecretReady bool
+
+@description('Versioned identifier of the previous signing secret version (https://<vault>/secrets/<name>/<version>), set by rotate-signing-key.sh. Empty: the previous key is the current one.')
+param previousSigningKeyVersionUri string
+
+@description('The iss claim the backend writes and the edge accepts.')
+param tokenIssuer string
+
+@description('The aud claim the backend writes and the edge accepts.')
+param tokenAudience string
+
+@description('Header that carries the attestation token to a protected API.')
+param tokenHeaderName string
+
+@description('Clock skew, in seconds, that validate-jwt tolerates.')
+@minValue(0)
+@maxValue(300)
+param tokenClockSkewSeconds int
+
+@description('Calls a minute per client IP to the attestation API (SKUs with rate-limit-by-key only).')
+@minValue(1)
+param attestationCallsPerMinute int
+
+@description('Calls a minute per device (the token\'s sub) to a protected API (SKUs with rate-limit-by-key only).')
+@minValue(1)
+param deviceCallsPerMinute int
+
+// rate-limit-by-key is not available in the Consumption tier.
+var supportsRateLimitByKey = sku != 'Consumption'
+
+var secretUri = '${keyVaultUri}secrets/${signingSecretName}'
+
+var attestationApiPolicy = replace(
+  loadTextContent('../policies/attestation-api.xml'),
+  '<!-- per-ip-rate-limit -->',
+  supportsRateLimitByKey ? loadTextContent('../policies/per-ip-rate-limit.xml') : ''
+)
+
+var validateTokenFragment = replace(
+  loadTextContent('../policies/validate-attestation-token.xml'),
+  '<!-- per-device-rate-limit -->',
+  supportsRateLimitByKey ? loadTextContent('../policies/per-device-rate-limit.xml') : ''
+)
+
+// Plain named values: what the policies need besides the keys.
+var plainNamedValues = {
+  'attestation-token-issuer': tokenIssuer
+  'attestation-token-audience': tokenAudience
+  'attestation-token-header': tokenHeaderName
+  'attestation-token-clock-skew': string(tokenClockSkewSeconds)
+  'attestation-calls-per-minute': string(attestationCallsPerMinute)
+  'attestation-device-calls-per-minute': string(deviceCallsPerMinute)
+}
+
+resource apiManagement 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: apiManagementName
+  location: location
+  tags: tags
+  sku: {
+    name: sku
+    capacity: sku == 'Consumption' ? 0 : 1
+  }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    publisherEmail: publisherEmail
+    publisherName: publisherName
+  }
+}
+
+resource namedValues 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = [
+  for item in items(plainNamedValues): {
+    parent: apiManagement
+    name: item.key
+    properties: {
+      displayName: item.key
+      value: item.value
+      secret: false
+    }
+  }
+]
+
+// The signing keys, read from Key Vault with the API Management identity: the base64 text of the secret is exactly
+// what validate-jwt's <key> element takes. "current" has no version, so it follows the newest version (API Management
+// refreshes it within 4 hours; rotate-signing-key.sh refreshes it at once); "previous" names a version.
+resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'attestation-signing-key-current'
+  properties: {
+    displayName: 'attestation-signing-key-current'
+    secret: true
+    keyVault: {
+      secretIdentifier: secretUri
+      identityClientId: identityClientId
+    }
+  }
+}
+
+resource previousSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'attestation-signing-key-previous'
+  properties: {
+    displayName: 'attestation-signing-key-previous'
+    secret: true
+    keyVault: {
+      secretIdentifier: empty(previousSigningKeyVersionUri) ? secretUri : previousSigningKeyVersionUri
+      identityClientId: identityClientId
+    }
+  }
+}
+
+resource validateTokenPolicyFragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'validate-attestation-token'
+  properties: {
+    description: 'Lets through only requests with a valid attestation token (validate-jwt, HS256, current and previous key).'
+    format: 'xml'
+    value: validateTokenFragment
+  }
+  dependsOn: [
+    namedValues
+    currentSigningKey
+    previousSigningKey
+  ]
+}
+
+resource checkBindingPolicyFragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'check-attestation-token-binding'
+  properties: {
+    description: 'Requires the token\'s pay claim to be base64url(SHA-256(Authorization header)).'
+    format: 'xml'
+    value: loadTextContent('../policies/check-attestation-token-binding.xml')
+  }
+}
+
+resource tokenProblemPolicyFragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'attestation-token-problem'
+  properties: {
+    description: 'In on-error: a refused attestation token becomes 401 application/problem+json.'
+    format: 'xml'
+    value: loadTextContent('../policies/attestation-token-problem.xml')
+  }
+}
+
+resource functionsBackend 'Microsoft.ApiManagement/service/backends@2024-05-01' = {
+  parent: apiManagement
+  name: 'attestation-functions'
+  properties: {
+    description: 'The attestation backend (Function App).'
+    protocol: 'http'
+    url: 'https://${functionAppHostName}/api'
+  }
+}
+
+resource attestationApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
+  parent: apiManagement
+  name: 'attestation'
+  properties: {
+    displayName: 'Attestation'
+    description: 'Challenge, attest and token refresh (API.md). Anonymous: apps call it before they hold a token.'
+    path: 'attestation'
+    protocols: [
+      'https'
+    ]
+    subscriptionRequired: false
+    serviceUrl: 'https://${functionAppHostName}/api'
+  }
+}
+
+var attestationOperations = [
+  {
+    name: 'challenge'
+    displayName: 'Get a challenge'
+    urlTemplate: '/v1/challenge'
+  }
+  {
+    name: 'attest'
+    displayName: 'Attest and get a token'
+    urlTemplate: '/v1/attest'
+  }
+  {
+    name: 'refresh-token'
+    displayName: 'Refresh a token'
+    urlTemplate: '/v1/token/refresh'
+  }
+]
+
+resource attestationApiOperations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
+  for operation in attestationOperations: {
+    parent: attestationApi
+    name: operation.name
+    properties: {
+      displayName: operation.displayName
+      method: 'POST'
+      urlTemplate: operation.urlTemplate
+    }
+  }
+]
+
+resource attestationApiPolicyResource 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: attestationApi
+  name: 'policy'
+  properties: {
+    format: 'xml'
+    value: attestationApiPolicy
+  }
+  dependsOn: [
+    functionsBackend
+    namedValues
+  ]
+}
+
+resource sampleApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = if (signingSecretReady) {
+  parent: apiManagement
+  name: 'sample-protected'
+  properties: {
+    displayName: 'Sample protected API'
+    description: 'Shows how to protect an API with the attestation token fragments; answers with the token\'s claims.'
+    path: 'sample'
+    protocols: [
+      'https'
+    ]
+    subscriptionRequired: false
+  }
+}
+
+resource sampleApiOperation 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = if (signingSecretReady) {
+  parent: sampleApi
+  name: 'whoami'
+  properties: {
+    displayName: 'Who am I'
+    method: 'GET'
+    urlTemplate: '/whoami'
+  }
+}
+
+resource sampleApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = if (signingSecretReady) {
+  parent: sampleApi
+  name: 'policy'
+  properties: {
+    format: 'xml'
+    value: loadTextContent('../policies/sample-protected-api.xml')
+  }
+  dependsOn: [
+    validateTokenPolicyFragment
+    checkBindingPolicyFragment
+    tokenProblemPolicyFragment
+  ]
+}
+
+output apiManagementName string = apiManagement.name
+output apiManagementId string = apiManagement.id
+output gatewayUrl string = apiManagement.properties.gatewayUrl

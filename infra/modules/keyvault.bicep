@@ -1,0 +1,95 @@
+// The Key Vault that holds the token signing secret. RBAC authorization (no access policies), soft delete and purge
+// protection. The secret itself is not created here: a template would have to carry its value. The postprovision hook
+// (infra/scripts/postprovision.sh) creates it once as base64 of 32 random bytes; infra/scripts/rotate-signing-key.sh
+// adds new versions.
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('Name of the Key Vault.')
+param keyVaultName string
+
+@description('Days a deleted vault or secret can be recovered (purge protection keeps it for this long).')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int = 90
+
+@description('Principal id of the Function App identity: reads the signing secret.')
+param functionPrincipalId string
+
+@description('Principal id of the API Management identity: reads the signing secret for its named values.')
+param apiManagementPrincipalId string
+
+@description('Principal id of the person or pipeline that deploys (azd sets AZURE_PRINCIPAL_ID): creates and rotates the secret. Empty: no assignment.')
+param deployerPrincipalId string = ''
+
+@description('Type of the deploying principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param deployerPrincipalType string = 'User'
+
+// Key Vault Secrets User: read secret values and versions.
+var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+// Key Vault Secrets Officer: create secret versions (key generation and rotation).
+var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Allow'
+    }
+  }
+}
+
+resource functionReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionPrincipalId, keyVaultSecretsUserRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: functionPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource apiManagementReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, apiManagementPrincipalId, keyVaultSecretsUserRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: apiManagementPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource deployerManagesSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(deployerPrincipalId)) {
+  name: guid(vault.id, deployerPrincipalId, keyVaultSecretsOfficerRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsOfficerRoleId)
+    principalId: deployerPrincipalId
+    principalType: deployerPrincipalType
+  }
+}
+
+output keyVaultName string = vault.name
+output keyVaultUri string = vault.properties.vaultUri

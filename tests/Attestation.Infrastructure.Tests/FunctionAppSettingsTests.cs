@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Attestation.Azure.Tables;
+using Attestation.Core.Challenges;
+using Attestation.Core.Tokens;
+using Attestation.Functions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Attestation.Infrastructure.Tests;
+
+/// <summary>
+/// The Function App's app settings are the ones the code reads (names derived from the options classes, so a rename
+/// breaks this test), and with the template's values they pass the checks the app makes at start.
+/// </summary>
+public sealed class FunctionAppSettingsTests
+{
+    // Stand-ins for what only a deployment knows (resource names, endpoints, client ids).
+    private static readonly Dictionary<string, string> DeploymentValues = new(StringComparer.Ordinal)
+    {
+        ["storageAccountName"] = "stexample",
+        ["identityClientId"] = "00000000-0000-0000-0000-000000000001",
+        ["applicationInsightsConnectionString"] = "InstrumentationKey=00000000-0000-0000-0000-000000000002;IngestionEndpoint=https://example.in.applicationinsights.azure.com/",
+        ["tableEndpoint"] = "https://stexample.table.core.windows.net/",
+        ["keyVaultUri"] = "https://kv-example.vault.azure.net/",
+        ["tokenIssuer"] = "api://func-example",
+        ["tokenClockSkew"] = "00:00:00",
+    };
+
+    [Fact]
+    public async Task TheAppSettingsAreExactlyTheOnesTheBackendAndTheFunctionsHostRead()
+    {
+        var settings = await AppSettingsAsync();
+
+        string[] expected =
+        [
+            Setting(TableStorageOptions.SectionName, nameof(TableStorageOptions.TableServiceUri)),
+            Setting(TableStorageOptions.SectionName, nameof(TableStorageOptions.TablePrefix)),
+            Setting(TokenOptions.SectionName, nameof(TokenOptions.Issuer)),
+            Setting(TokenOptions.SectionName, nameof(TokenOptions.Audience)),
+            Setting(TokenOptions.SectionName, nameof(TokenOptions.Lifetime)),
+            Setting(TokenOptions.SectionName, nameof(TokenOptions.ClockSkew)),
+            Setting(ChallengeOptions.SectionName, nameof(ChallengeOptions.Lifetime)),
+            Setting(SigningKeyOptions.SectionName, nameof(SigningKeyOptions.KeyVaultUri)),
+            Setting(SigningKeyOptions.SectionName, nameof(SigningKeyOptions.SecretName)),
+            Setting(SigningKeyOptions.SectionName, nameof(SigningKeyOptions.RefreshInterval)),
+            "AZURE_CLIENT_ID",
+            "AzureWebJobsStorage__accountName",
+            "AzureWebJobsStorage__credential",
+            "AzureWebJobsStorage__clientId",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+        ];
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), settings.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheHostStorageAndTelemetryUseTheManagedIdentity()
+    {
+        var settings = await AppSettingsAsync();
+
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal("[parameters('identityClientId')]", settings["AzureWebJobsStorage__clientId"]);
+        Assert.Equal("[parameters('identityClientId')]", settings["AZURE_CLIENT_ID"]);
+        Assert.Equal("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
+        Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
+    }
+
+    [Fact]
+    public async Task TheSigningKeyComesFromKeyVaultAndNeverFromAppSettings()
+    {
+        var settings = await AppSettingsAsync();
+
+        Assert.DoesNotContain(settings.Keys, k => k.Contains("__Current__", StringComparison.Ordinal) || k.Contains("__Previous__", StringComparison.Ordinal));
+        Assert.DoesNotContain(Setting(TableStorageOptions.SectionName, nameof(TableStorageOptions.ConnectionString)), settings.Keys);
+    }
+
+    [Fact]
+    public async Task WithTheTemplatesValuesEveryOptionsCheckOfTheStartPasses()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var settings = await AppSettingsAsync();
+        var values = settings.ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => (string?)Resolve(template, s.Value), StringComparer.Ordinal);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddAttestationBackend(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        var storage = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+        var token = provider.GetRequiredService<IOptions<TokenOptions>>().Value;
+        var challenge = provider.GetRequiredService<IOptions<ChallengeOptions>>().Value;
+        var signing = provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value;
+
+        Assert.Equal(new Uri("https://stexample.table.core.windows.net/"), storage.TableServiceUri);
+        Assert.Null(storage.ConnectionString);
+        Assert.Equal("api://contoso-apis", token.Audience);
+        Assert.Equal(TimeSpan.FromMinutes(5), token.Lifetime);
+        Assert.Equal(TimeSpan.Zero, token.ClockSkew);
+        Assert.Equal(TimeSpan.FromMinutes(5), challenge.Lifetime);
+        Assert.Equal(new Uri("https://kv-example.vault.azure.net/"), signing.KeyVaultUri);
+        Assert.Equal("token-signing-key", signing.SecretName);
+        // The validator the app uses in Azure (WEBSITE_INSTANCE_ID set): the key must come from Key Vault.
+        Assert.True(new SigningKeyOptionsValidator(runsInAzure: true).Validate(null, signing).Succeeded);
+    }
+
+    [Fact]
+    public async Task TheClockSkewIsTheSameNumberOfSecondsForTheBackendAndForTheEdge()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        var backendSkew = template.ModuleArguments("function-app")["tokenClockSkew"]!["value"]!.GetValue<string>();
+        var edgeSkew = template.ModuleArguments("api-management")["tokenClockSkewSeconds"]!["value"]!.GetValue<string>();
+
+        Assert.Equal("[parameters('tokenClockSkewSeconds')]", edgeSkew);
+        Assert.Contains("parameters('tokenClockSkewSeconds'), 60", backendSkew, StringComparison.Ordinal);
+        Assert.Equal(0, template.DefaultOf("tokenClockSkewSeconds")!.GetValue<int>());
+    }
+
+    internal static string Setting(string section, string property) => $"{section.Replace(":", "__", StringComparison.Ordinal)}__{property}";
+
+    private static async Task<Dictionary<string, string>> AppSettingsAsync()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var appSettings = template.OnlyOne("Microsoft.Web/sites/config");
+        Assert.Equal("[union(variables('baseAppSettings'), parameters('additionalAppSettings'))]", appSettings.Node["properties"]!.GetValue<string>());
+        Assert.Equal("{}", template.DefaultOf("additionalAppSettings")!.ToJsonString());
+        return template.Module("function-app")["variables"]!["baseAppSettings"]!.AsObject()
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
+    }
+
+    /// <summary>A setting's value: a literal, a module parameter that main fills from its own default, or a stand-in.</summary>
+    private static string Resolve(CompiledTemplate template, string value)
+    {
+        if (ArmExpressions.ParameterName(value) is not { } parameter)
+        {
+            return value;
+        }
+
+        if (DeploymentValues.TryGetValue(parameter, out var deploymentValue))
+        {
+            return deploymentValue;
+        }
+
+        var argument = template.ModuleArguments("function-app")[parameter]!["value"]!.GetValue<string>();
+        var mainParameter = ArmExpressions.ParameterName(argument)
+            ?? throw new InvalidOperationException($"No stand-in for '{parameter}' = {argument}.");
+        return template.DefaultOf(mainParameter) switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            var other => other?.ToJsonString() ?? throw new InvalidOperationException($"'{mainParameter}' has no default."),
+        };
+    }
+}
