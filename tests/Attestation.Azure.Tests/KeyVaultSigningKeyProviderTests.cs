@@ -105,6 +105,57 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheEndOfTheRefreshIntervalReloadsWithoutACaller()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+        await provider.GetKeysAsync();
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start);
+        var reads = _vault.SecretReads;
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await provider.BackgroundRefresh;
+
+        Assert.True(_vault.SecretReads > reads);
+        Assert.Equal(v2, (await provider.GetKeysAsync()).Current.Version);
+    }
+
+    [Fact]
+    public async Task AFailedReloadIsRetriedByTheTimerHalfAMinuteLater()
+    {
+        var v1 = _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        using var provider = CreateProvider();
+        await provider.GetKeysAsync();
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start);
+        _vault.Unavailable = true;
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh);
+        Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
+
+        _vault.Unavailable = false;
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await provider.BackgroundRefresh;
+
+        Assert.Equal(v2, (await provider.GetKeysAsync()).Current.Version);
+    }
+
+    [Fact]
+    public async Task ADisposedProviderNoLongerReloadsOnItsOwn()
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        var provider = CreateProvider();
+        await provider.GetKeysAsync();
+        var reads = _vault.SecretReads;
+
+        provider.Dispose();
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        await provider.BackgroundRefresh;
+
+        Assert.Equal(reads, _vault.SecretReads);
+    }
+
+    [Fact]
     public async Task AnUnknownKidReloadsOnceWithinTheSpacing()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));

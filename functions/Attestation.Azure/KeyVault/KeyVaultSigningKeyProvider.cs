@@ -11,8 +11,10 @@ namespace Attestation.Azure.KeyVault;
 /// Signing keys from a Key Vault secret. The newest enabled version signs and verifies, the enabled version created just
 /// before it only verifies (so a rotation breaks no live token), and no older version is accepted.
 /// <list type="bullet">
-/// <item>Versions are cached in memory. Once the refresh interval has passed, the next caller starts a background reload and
-/// keeps the cached keys meanwhile, so the token hot path never waits on Key Vault after the first load.</item>
+/// <item>Versions are cached in memory and reloaded in the background once the refresh interval has passed: by a timer, so
+/// a new version signs within the interval (plus one Key Vault read) even on an instance that gets no request, and, should
+/// the timer be late (a frozen instance), by the next caller. Callers keep the cached keys meanwhile, so the token hot path
+/// never waits on Key Vault after the first load.</item>
 /// <item>Loads are shared: concurrent callers wait for one read of the vault. A failed first load is remembered for a few
 /// seconds, so an outage answers 503 at once instead of queueing every request behind another failing read.</item>
 /// <item>A failed reload keeps the keys it had and tries again later.</item>
@@ -20,7 +22,7 @@ namespace Attestation.Azure.KeyVault;
 /// another instance may already sign with a version this one has not seen.</item>
 /// </list>
 /// </summary>
-public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
+public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, IDisposable
 {
     private const string DependencyName = "Key Vault";
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
@@ -33,6 +35,7 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<KeyVaultSigningKeyProvider> _logger;
     private readonly Lock _gate = new();
+    private readonly ITimer _reloadTimer;
     private Task<SigningKeySet>? _loading;
     private volatile Snapshot? _snapshot;
     private DependencyUnavailableException? _lastFailure;
@@ -50,6 +53,7 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
         _refreshInterval = refreshInterval;
         _timeProvider = timeProvider;
         _logger = logger;
+        _reloadTimer = timeProvider.CreateTimer(static state => ((KeyVaultSigningKeyProvider)state!).StartBackgroundReload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
@@ -116,6 +120,9 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
         }
     }
 
+    /// <summary>Stops the reload timer.</summary>
+    public void Dispose() => _reloadTimer.Dispose();
+
     /// <summary>Reads the versions from Key Vault now (joining a load already running) and caches them.</summary>
     /// <exception cref="DependencyUnavailableException">Key Vault cannot be reached, refuses access, or holds no usable secret.</exception>
     public Task<SigningKeySet> RefreshAsync(CancellationToken cancellationToken = default) => LoadSharedAsync(cancellationToken);
@@ -164,21 +171,31 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
                 _lastFailure = null;
             }
 
+            ScheduleReload(_refreshInterval);
+
             LogLoaded(keys.Current.Version, keys.Previous?.Version ?? "none");
             return keys;
         }
         catch (DependencyUnavailableException failure)
         {
             LogLoadFailed(failure.InnerException ?? failure);
+            bool retry;
             lock (_gate)
             {
                 var now = _timeProvider.GetUtcNow();
                 _lastFailure = failure;
                 _failureRememberedUntil = now + RememberFailure;
+                retry = _snapshot is not null;
                 if (_snapshot is { } kept)
                 {
                     _snapshot = kept with { NextRefreshAt = now + RetryAfterFailure };
                 }
+            }
+
+            // Without any keys yet, the next request tries again (after RememberFailure); with keys, the timer does.
+            if (retry)
+            {
+                ScheduleReload(RetryAfterFailure);
             }
 
             throw;
@@ -189,6 +206,18 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider
             {
                 _loading = null;
             }
+        }
+    }
+
+    private void ScheduleReload(TimeSpan dueIn)
+    {
+        try
+        {
+            _reloadTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while a load was running: the host is stopping, nothing to schedule.
         }
     }
 
