@@ -98,8 +98,8 @@ public sealed partial class CallerAuthorization(
             throw Unauthenticated(request, "The bearer token is not valid for this API (signature, issuer, audience, tenant or lifetime).");
         }
 
-        // Microsoft.Identity.Web accepts the issuer of any Entra tenant whose token names this API (multi-tenant apps);
-        // this API belongs to one tenant.
+        // Microsoft.Identity.Web's issuer validator is built for multi-tenant apps (it matches the issuer against the tenant
+        // the token itself names); this API belongs to one tenant, so the tenant is checked here whatever it decided.
         var tenant = principal.FindFirst("tid")?.Value ?? principal.FindFirst(TenantIdClaim)?.Value;
         if (!string.Equals(tenant, entra.TenantId, StringComparison.OrdinalIgnoreCase))
         {
