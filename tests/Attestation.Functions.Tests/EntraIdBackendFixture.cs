@@ -21,10 +21,14 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
 
     public FakeEntraIdServer EntraId { get; private set; } = null!;
 
+    /// <summary>Every log line of the backend, of every level.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         EntraId = await FakeEntraIdServer.StartAsync();
         Backend = await RunningBackend.StartAsync(
+            logs: Logs,
             services: services =>
             {
                 // Two readers of the discovery document: the JwtBearer handler (signing keys) and Microsoft.Identity.Web's
@@ -45,6 +49,7 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
     {
         await Backend.DisposeAsync();
         await EntraId.DisposeAsync();
+        Logs.Dispose();
     }
 
     /// <summary>A token for this API, from its tenant, holding <paramref name="roles"/>.</summary>
