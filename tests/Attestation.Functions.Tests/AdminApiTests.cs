@@ -202,6 +202,29 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
     }
 
     [Fact]
+    public async Task ARevocationRacingRefreshesIsNeverUndone()
+    {
+        var appId = NewAppId();
+        (await CreateAppAsync(appId)).Dispose();
+        var (debugToken, deviceId) = await CreateDebugTokenAsync(appId);
+        (await _backend.AttestDebugAsync(appId, debugToken)).Dispose();
+
+        var refreshes = Enumerable.Range(0, 8).Select(_ => _backend.RefreshDebugAsync(deviceId, appId, debugToken)).ToList();
+        var revoke = fixture.AdminAsync(HttpMethod.Post, $"{Apps}/{appId}/devices/{deviceId}/revoke");
+        await Task.WhenAll([.. refreshes, revoke]);
+        foreach (var response in refreshes.Append(revoke))
+        {
+            (await response).Dispose();
+        }
+
+        using var device = await fixture.AdminAsync(HttpMethod.Get, $"/api/v1/admin/devices/{deviceId}");
+        using var after = await _backend.RefreshDebugAsync(deviceId, appId, debugToken);
+
+        Assert.Equal("revoked", Assert.Single((await RunningBackend.ReadJsonAsync(device)).GetProperty("registrations").EnumerateArray()).GetProperty("status").GetString());
+        await ProblemAssert.IsProblemAsync(after, HttpStatusCode.Forbidden, "device_revoked");
+    }
+
+    [Fact]
     public async Task AnAppsDevicesArePagedAndADevicesRegistrationsAreListed()
     {
         var appId = NewAppId();
