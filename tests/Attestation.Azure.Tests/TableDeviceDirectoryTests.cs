@@ -62,6 +62,22 @@ public class TableDeviceDirectoryTests
         Assert.Equal(AttestationErrorCode.InvalidRequest, refused.Code);
     }
 
+    [Theory]
+    [InlineData("YWJj")]
+    [InlineData("YSBi")]
+    [InlineData("ICAg")]
+    public async Task AForgedContinuationOnlyMovesWithinTheAppsOwnDevices(string continuation)
+    {
+        // A continuation is a position (next partition and row key); a forged one starts elsewhere, but the filter stays.
+        var registry = new TableDeviceRegistry(await AzuriteTables.CreateAsync());
+        await registry.TryAddAsync(Registration("com.contoso.mine", "device-1"));
+        await registry.TryAddAsync(Registration("com.contoso.theirs", "device-2"));
+
+        var page = await registry.ListByAppAsync("com.contoso.mine", 10, continuation);
+
+        Assert.All(page.Devices, d => Assert.Equal("com.contoso.mine", d.AppId));
+    }
+
     private static DeviceRegistration Registration(string appId, string deviceId) =>
         new(appId, deviceId, "debug", null, 0, Seen, Seen, "test", DeviceStatus.Active);
 }

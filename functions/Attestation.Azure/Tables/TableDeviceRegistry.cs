@@ -124,7 +124,7 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry,
         }
 
         var text = System.Text.Encoding.UTF8.GetString(bytes);
-        return text.Length > 0 && text.All(c => c > ' ' || c == ' ') && !text.Any(char.IsControl)
+        return text.Length > 0 && !text.Any(char.IsControl)
             ? text
             : throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
     }
