@@ -62,7 +62,7 @@ public static class AttestationBackend
         services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
         services.AddSingleton<EvidenceVerifierCatalog>();
         services.AddSingleton<AppPolicyReader>();
-        services.AddSingleton<IAppPolicyProvider, ConfiguredAppPolicyProvider>();
+        services.AddAppRegistryAndAdminApi(configuration);
 
         // Domain services.
         services.AddSingleton<ChallengeService>();

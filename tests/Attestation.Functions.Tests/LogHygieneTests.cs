@@ -165,6 +165,42 @@ public class LogHygieneTests
         return (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
     }
 
+    [Fact]
+    public async Task TheAdminApiAndEntraIdCallersLogNoDebugTokenKeyOrBearerToken()
+    {
+        var fixture = new EntraIdBackendFixture();
+        await fixture.InitializeAsync();
+        try
+        {
+            var appId = $"com.test.{Guid.NewGuid():N}";
+            var adminToken = fixture.AdminToken();
+            var expired = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, EntraIdBackendFixture.ClientId, [Security.CallerAuthorization.AdminRole], expires: DateTimeOffset.UtcNow.AddHours(-1), issuedAt: DateTimeOffset.UtcNow.AddHours(-2));
+            var secrets = new List<string> { adminToken, expired, RunningBackend.VerifyKey };
+
+            (await fixture.SendAsync(HttpMethod.Post, "/api/v1/admin/apps", adminToken, new { appId, platforms = new[] { "debug" }, debugTokenSha256 = new[] { new string('0', 64) } })).Dispose();
+            using var created = await fixture.SendAsync(HttpMethod.Post, $"/api/v1/admin/apps/{appId}/debug-tokens", adminToken);
+            var debug = await RunningBackend.ReadJsonAsync(created);
+            secrets.Add(debug.GetProperty("debugToken").GetString()!);
+            using var attested = await fixture.Backend.AttestDebugAsync(appId, debug.GetProperty("debugToken").GetString()!);
+            secrets.Add((await RunningBackend.ReadJsonAsync(attested)).GetProperty("token").GetString()!);
+            (await fixture.SendAsync(HttpMethod.Get, "/api/v1/admin/apps", expired)).Dispose();
+            (await fixture.SendAsync(HttpMethod.Get, "/api/v1/admin/apps", fixture.Token(Security.CallerAuthorization.VerifyRole))).Dispose();
+            (await fixture.SendAsync(HttpMethod.Delete, $"/api/v1/admin/apps/{appId}/debug-tokens/{debug.GetProperty("id").GetString()}", adminToken)).Dispose();
+
+            Assert.Contains(fixture.Logs.Lines, line => line.Contains("debug token", StringComparison.OrdinalIgnoreCase) && line.Contains(appId, StringComparison.Ordinal));
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, fixture.Logs.AllText, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("eyJ", fixture.Logs.AllText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.DisposeAsync();
+        }
+    }
+
     private static string SampleSigningSecret()
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));

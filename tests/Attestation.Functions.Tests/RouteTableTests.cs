@@ -35,7 +35,23 @@ public class RouteTableTests
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            ["GET /api/health", "POST /api/v1/attest", "POST /api/v1/challenge", "POST /api/v1/token/refresh", "POST /api/v1/verify"],
+            [
+                "DELETE /api/v1/admin/apps/{appId}/debug-tokens/{tokenId}",
+                "GET /api/health",
+                "GET /api/v1/admin/apps",
+                "GET /api/v1/admin/apps/{appId}",
+                "GET /api/v1/admin/apps/{appId}/devices",
+                "GET /api/v1/admin/devices/{deviceId}",
+                "POST /api/v1/admin/apps",
+                "POST /api/v1/admin/apps/{appId}/debug-tokens",
+                "POST /api/v1/admin/apps/{appId}/devices/{deviceId}/restore",
+                "POST /api/v1/admin/apps/{appId}/devices/{deviceId}/revoke",
+                "POST /api/v1/attest",
+                "POST /api/v1/challenge",
+                "POST /api/v1/token/refresh",
+                "POST /api/v1/verify",
+                "PUT /api/v1/admin/apps/{appId}",
+            ],
             routes);
     }
 

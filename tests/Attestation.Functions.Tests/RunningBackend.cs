@@ -21,15 +21,29 @@ public sealed class RunningBackend : IAsyncDisposable
     public const string AppleOnlyApp = "com.contoso.appleonly";
     public const string DebugToken = "local-debug-token";
 
+    /// <summary>The verify key of local.settings.sample.json (its SHA-256 is the setting), which <see cref="Client"/> sends.</summary>
+    public const string VerifyKey = "local-verify-key";
+
     private readonly WebApplication _app;
 
     private RunningBackend(WebApplication app, Uri address)
     {
         _app = app;
+        Address = address;
         Client = new HttpClient { BaseAddress = address };
+
+        // Verify takes a verify key (API.md: "a function key or an Entra ID token"); the other routes ignore it.
+        Client.DefaultRequestHeaders.Add("x-functions-key", VerifyKey);
+        Anonymous = new HttpClient { BaseAddress = address };
     }
 
+    public Uri Address { get; }
+
+    /// <summary>A client that sends the verify key with every request.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client that sends no credential at all.</summary>
+    public HttpClient Anonymous { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -50,6 +64,7 @@ public sealed class RunningBackend : IAsyncDisposable
             $"--Attestation:Storage:ConnectionString={storageConnectionString}",
             $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
             "--urls=http://127.0.0.1:0",
+            $"--LocalHost:FunctionKey={VerifyKey}",
 
             // A third app beside the two demo apps, with only App Attest enabled, for "platform not enabled".
             $"--Attestation:Apps:2:AppId={AppleOnlyApp}",
@@ -79,6 +94,7 @@ public sealed class RunningBackend : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -13,10 +13,19 @@ public abstract record DiscoveredFunction(string Name, Type Type, MethodInfo Met
     /// Calls the function on a new instance from <paramref name="services"/>, as the Functions worker does per invocation,
     /// giving each parameter the one of <paramref name="available"/> that fits its type (discovery checked that one does).
     /// </summary>
-    public object? Invoke(IServiceProvider services, params object[] available)
+    public object? Invoke(IServiceProvider services, params object[] available) => Invoke(services, _ => null, available);
+
+    /// <summary>
+    /// As <see cref="Invoke(IServiceProvider, object[])"/>, with each <c>string</c> parameter bound by its name to a route
+    /// parameter (<c>{appId}</c>), as the Functions worker binds them.
+    /// </summary>
+    public object? Invoke(IServiceProvider services, Func<string, string?> routeValue, params object[] available)
     {
+        ArgumentNullException.ThrowIfNull(routeValue);
         var instance = Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, Type);
-        var arguments = Method.GetParameters().Select(p => available.First(p.ParameterType.IsInstanceOfType)).ToArray();
+        var arguments = Method.GetParameters()
+            .Select(p => p.ParameterType == typeof(string) ? routeValue(p.Name!) : available.First(p.ParameterType.IsInstanceOfType))
+            .ToArray();
         return Method.Invoke(instance, arguments);
     }
 }
@@ -64,9 +73,10 @@ public sealed partial class FunctionCatalog
                 var parameters = method.GetParameters();
                 if (parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } httpTrigger)
                 {
-                    Require(function.Name, parameters, typeof(HttpRequest), typeof(CancellationToken));
+                    var route = httpTrigger.Route ?? function.Name;
+                    Require(function.Name, parameters.Where(p => !IsRouteParameter(p, route)).ToArray(), typeof(HttpRequest), typeof(CancellationToken));
                     var verbs = (httpTrigger.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToList();
-                    http.Add(new HttpFunction(function.Name, type, method, httpTrigger.Route ?? function.Name, verbs, httpTrigger.AuthLevel));
+                    http.Add(new HttpFunction(function.Name, type, method, route, verbs, httpTrigger.AuthLevel));
                 }
                 else if (parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).FirstOrDefault(a => a is not null) is { } timerTrigger)
                 {
@@ -95,6 +105,10 @@ public sealed partial class FunctionCatalog
         var seconds = EveryNSeconds().Match(schedule.Trim());
         return seconds.Success ? TimeSpan.FromSeconds(int.Parse(seconds.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
     }
+
+    /// <summary>A <c>string</c> parameter named as a <c>{parameter}</c> of the route template.</summary>
+    private static bool IsRouteParameter(ParameterInfo parameter, string route) =>
+        parameter.ParameterType == typeof(string) && route.Contains($"{{{parameter.Name}}}", StringComparison.Ordinal);
 
     private static void Require(string name, ParameterInfo[] parameters, params Type[] supported)
     {

@@ -1,4 +1,6 @@
 using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Text;
 using Azure;
 using Azure.Data.Tables;
 
@@ -8,7 +10,11 @@ namespace Attestation.Azure.Tables;
 /// Device registrations. Partition key = the device id (a hash or random key id, so load spreads evenly and one busy app
 /// does not make a hot partition); row key = the app id. Concurrency uses the row's ETag.
 /// </summary>
-public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
+/// <remarks>
+/// A device's registrations are one partition (a cheap query). An app's devices are a filter on the row key across
+/// partitions, a table scan: acceptable for an admin listing, paged, and never on a device-facing path.
+/// </remarks>
+public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry, IDeviceDirectory
 {
     public Task<DeviceRegistration?> FindAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
     {
@@ -48,6 +54,79 @@ public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry
                 return false;
             }
         }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DeviceRegistration>> ListByDeviceAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        return storage.RunAsync<IReadOnlyList<DeviceRegistration>>(TableStorage.DevicesTable, async table =>
+        {
+            var found = new List<DeviceRegistration>();
+            await foreach (var entity in table.QueryAsync<DeviceEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {deviceId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                found.Add(entity.ToRegistration());
+            }
+
+            return found;
+        }, cancellationToken);
+    }
+
+    public Task<DevicePage> ListByAppAsync(string appId, int pageSize, string? continuation, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var next = ReadContinuation(continuation);
+        return storage.RunAsync(TableStorage.DevicesTable, async table =>
+        {
+            // A filtered scan may answer a page with fewer rows than asked (even none) and a continuation: keep reading
+            // until the page is full or the table ends, so that a caller sees an empty page only at the end.
+            var devices = new List<DeviceRegistration>();
+            var filter = TableClient.CreateQueryFilter($"RowKey eq {appId}");
+            do
+            {
+                var pages = table.QueryAsync<DeviceEntity>(filter, maxPerPage: pageSize - devices.Count, cancellationToken: cancellationToken)
+                    .AsPages(next, pageSize - devices.Count);
+                Page<DeviceEntity>? page = null;
+                try
+                {
+                    await foreach (var first in pages.ConfigureAwait(false))
+                    {
+                        page = first;
+                        break;
+                    }
+                }
+                catch (RequestFailedException refused) when (refused.Status == 400 && continuation is not null)
+                {
+                    throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
+                }
+
+                devices.AddRange(page?.Values.Select(e => e.ToRegistration()) ?? []);
+                next = page?.ContinuationToken;
+            }
+            while (devices.Count < pageSize && next is not null);
+
+            return new DevicePage(devices, next is null ? null : Base64Flexible.ToBase64Url(System.Text.Encoding.UTF8.GetBytes(next)));
+        }, cancellationToken);
+    }
+
+    /// <summary>The SDK's continuation token travels as base64url, so that it is one opaque, URL-safe word.</summary>
+    private static string? ReadContinuation(string? continuation)
+    {
+        if (continuation is null)
+        {
+            return null;
+        }
+
+        if (!Base64Flexible.IsBase64UrlText(continuation, 2048) || !Base64Flexible.TryDecode(continuation, out var bytes)
+            || !System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        return text.Length > 0 && !text.Any(char.IsControl)
+            ? text
+            : throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
     }
 
     internal sealed class DeviceEntity : IInsertOnceEntity

@@ -23,6 +23,7 @@ public sealed class TableStorage
     public const string ChallengesTable = "challenges";
     public const string DevicesTable = "devices";
     public const string ConsumedTokensTable = "consumedtokens";
+    public const string AppsTable = "apps";
 
     private const string DependencyName = "Table Storage";
     private readonly TableServiceClient _service;

@@ -13,6 +13,21 @@ public enum AttestationErrorCode
     ProofInvalid,
     RefreshUnsupported,
     Unavailable,
+
+    /// <summary>Admin API: an app with this id exists already (409).</summary>
+    AppExists,
+
+    /// <summary>Admin API: the app changed since the caller read it (<c>If-Match</c>), or kept changing under a retry (409).</summary>
+    AppChanged,
+
+    /// <summary>Admin API: no such debug token for the app (404).</summary>
+    DebugTokenUnknown,
+
+    /// <summary>Admin API and verify: no valid credential was presented (401).</summary>
+    Unauthenticated,
+
+    /// <summary>Admin API and verify: the credential is valid but lacks the app role the route needs (403).</summary>
+    Forbidden,
 }
 
 /// <summary>Wire names of <see cref="AttestationErrorCode"/>.</summary>
@@ -30,6 +45,11 @@ public static class AttestationErrorCodes
         AttestationErrorCode.ProofInvalid => "proof_invalid",
         AttestationErrorCode.RefreshUnsupported => "refresh_unsupported",
         AttestationErrorCode.Unavailable => "unavailable",
+        AttestationErrorCode.AppExists => "app_exists",
+        AttestationErrorCode.AppChanged => "app_changed",
+        AttestationErrorCode.DebugTokenUnknown => "debug_token_unknown",
+        AttestationErrorCode.Unauthenticated => "unauthenticated",
+        AttestationErrorCode.Forbidden => "forbidden",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

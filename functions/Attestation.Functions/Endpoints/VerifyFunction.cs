@@ -1,6 +1,7 @@
 using Attestation.Core.Attestations;
 using Attestation.Core.Tokens;
 using Attestation.Functions.Http;
+using Attestation.Functions.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,17 +10,20 @@ using Microsoft.Extensions.Logging;
 namespace Attestation.Functions.Endpoints;
 
 /// <summary>
-/// <c>POST /api/v1/verify</c>, for API backends that cannot check the token themselves. Function-level key in Azure; it is
-/// not for apps.
+/// <c>POST /api/v1/verify</c>, for API backends that cannot check the token themselves; it is not for apps. It takes a
+/// verify key (sent as a function key) or an Entra ID token with the app role <see cref="CallerAuthorization.VerifyRole"/>.
+/// The Functions host cannot express "key OR token" (it would refuse every token-only caller before the worker saw the
+/// request), so the route is Anonymous to the host and <see cref="CallerAuthorization"/> checks both, here and locally alike.
 /// </summary>
-public sealed class VerifyFunction(TokenVerificationService verification, ILogger<VerifyFunction> logger)
+public sealed class VerifyFunction(TokenVerificationService verification, CallerAuthorization callers, ILogger<VerifyFunction> logger)
 {
     [Function(nameof(Verify))]
     public Task<IActionResult> Verify(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/verify")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/verify")] HttpRequest request,
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>
         {
+            await callers.RequireVerifierAsync(request);
             var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
             var check = await verification.VerifyAsync(body.Token, body.Binding, body.Consume, cancellationToken);
             object response = check.Token is { } token

@@ -10,11 +10,11 @@ namespace Attestation.Functions.Http;
 /// </summary>
 internal sealed class ApiResult : IActionResult
 {
-    private readonly object _body;
+    private readonly object? _body;
     private readonly string _contentType;
     private readonly TimeSpan? _retryAfter;
 
-    private ApiResult(int status, object body, string contentType, TimeSpan? retryAfter)
+    private ApiResult(int status, object? body, string contentType, TimeSpan? retryAfter)
     {
         Status = status;
         _body = body;
@@ -26,6 +26,9 @@ internal sealed class ApiResult : IActionResult
 
     public static ApiResult Json(int status, object body, TimeSpan? retryAfter = null) => new(status, body, "application/json; charset=utf-8", retryAfter);
 
+    /// <summary>A 204 with no body.</summary>
+    public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null, "", null);
+
     public static ApiResult Problem(int status, string code, string title, string detail, TimeSpan? retryAfter = null) =>
         new(status, new ProblemResponse($"urn:attestation:problem:{code}", title, status, detail, code), "application/problem+json; charset=utf-8", retryAfter);
 
@@ -34,8 +37,13 @@ internal sealed class ApiResult : IActionResult
         ArgumentNullException.ThrowIfNull(context);
         var response = context.HttpContext.Response;
         response.StatusCode = Status;
-        response.ContentType = _contentType;
         response.Headers.CacheControl = "no-store";
+        if (_body is null)
+        {
+            return;
+        }
+
+        response.ContentType = _contentType;
         if (_retryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -58,6 +58,11 @@ internal static partial class HttpOutcome
             AttestationErrorCode.PolicyViolation => (StatusCodes.Status403Forbidden, "Policy violation"),
             AttestationErrorCode.DeviceRevoked => (StatusCodes.Status403Forbidden, "Device revoked"),
             AttestationErrorCode.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),
+            AttestationErrorCode.AppExists => (StatusCodes.Status409Conflict, "App exists"),
+            AttestationErrorCode.AppChanged => (StatusCodes.Status409Conflict, "App changed"),
+            AttestationErrorCode.DebugTokenUnknown => (StatusCodes.Status404NotFound, "Unknown debug token"),
+            AttestationErrorCode.Unauthenticated => (StatusCodes.Status401Unauthorized, "Unauthenticated"),
+            AttestationErrorCode.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden"),
             _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
         };
 

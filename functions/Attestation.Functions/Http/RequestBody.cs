@@ -32,7 +32,13 @@ internal static class RequestBody
 
     /// <exception cref="RequestBodyTooLargeException">The body is over 64 KiB.</exception>
     /// <exception cref="AttestationException"><c>invalid_request</c>: not JSON, or not the expected shape.</exception>
-    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<T> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class => ReadAsync<T>(request, ApiJson.Options, cancellationToken);
+
+    /// <summary>Reads the body with other JSON settings (the admin API reads app policies in their stored form).</summary>
+    /// <exception cref="RequestBodyTooLargeException">The body is over 64 KiB.</exception>
+    /// <exception cref="AttestationException"><c>invalid_request</c>: not JSON, or not the expected shape.</exception>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > MaxBytes)
@@ -68,7 +74,7 @@ internal static class RequestBody
                 throw AttestationException.InvalidRequest("The request body is not valid UTF-8.");
             }
 
-            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), ApiJson.Options)
+            return JsonSerializer.Deserialize<T>(buffer.AsSpan(0, length), options)
                 ?? throw AttestationException.InvalidRequest("The request body must be a JSON object, not null.");
         }
         catch (JsonException malformed)

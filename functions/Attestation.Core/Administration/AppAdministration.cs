@@ -1,0 +1,216 @@
+using System.Security.Cryptography;
+using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Policies;
+using Attestation.Core.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.Core.Administration;
+
+/// <summary>A debug token just created: the plaintext, shown once and stored nowhere, and its id.</summary>
+/// <param name="DebugToken">The token to hand to a tester.</param>
+/// <param name="Id">base64url SHA-256 of the token: the device id it attests as, and the id that revokes it.</param>
+public sealed record CreatedDebugToken(string DebugToken, string Id);
+
+/// <summary>
+/// What administrators do with apps: create, read, update and list them, and create and revoke debug tokens. Every app
+/// written is checked by the same <see cref="AppPolicyReader"/> as configuration, so a platform verifier refuses a bad
+/// section here exactly as it would stop the start.
+/// </summary>
+public sealed partial class AppAdministration(
+    IAppRegistryStore store,
+    AppRegistry registry,
+    AppPolicyReader reader,
+    DeviceAdministration devices,
+    ILogger<AppAdministration> logger)
+{
+    /// <summary>How many debug tokens an app may have at once (each is a hash in the app's record).</summary>
+    public const int MaxDebugTokens = 100;
+
+    private const int MaxAttempts = 5;
+
+    /// <summary>Registers a new app.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> (the policy is invalid) or <c>app_exists</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<AppRecord> CreateAsync(AppPolicyConfiguration app, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        Validate(app);
+
+        // Seed first, so that creating an app that configuration names is a conflict, not a race with the seeding.
+        await registry.EnsureSeededAsync(cancellationToken).ConfigureAwait(false);
+        if (!await store.TryAddAsync(app, cancellationToken).ConfigureAwait(false))
+        {
+            throw new AttestationException(AttestationErrorCode.AppExists, "An app with this appId is registered already; update it instead.");
+        }
+
+        registry.Invalidate();
+        LogCreated(app.AppId!);
+        return await GetAsync(app.AppId!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The app <paramref name="appId"/> as stored.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> or <c>app_unknown</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<AppRecord> GetAsync(string appId, CancellationToken cancellationToken = default)
+    {
+        RequireWellFormed(appId);
+        await registry.EnsureSeededAsync(cancellationToken).ConfigureAwait(false);
+        return await store.FindAsync(appId, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationErrorCode.AppUnknown, "No app with this appId is registered.");
+    }
+
+    /// <summary>Every registered app, ordered by id.</summary>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<IReadOnlyList<AppRecord>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await registry.EnsureSeededAsync(cancellationToken).ConfigureAwait(false);
+        var apps = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. apps.OrderBy(a => a.AppId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Replaces the policy of <paramref name="appId"/> with <paramref name="app"/>. With <paramref name="ifMatch"/> (the
+    /// version a GET returned) the write happens only if nobody changed the app since.
+    /// </summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c> or <c>app_changed</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<AppRecord> UpdateAsync(string appId, AppPolicyConfiguration app, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        RequireWellFormed(appId);
+        app.AppId ??= appId;
+        if (!string.Equals(app.AppId, appId, StringComparison.Ordinal))
+        {
+            throw AttestationException.InvalidRequest("appId in the body must be the appId of the route (an app cannot be renamed).");
+        }
+
+        Validate(app);
+        var current = await GetAsync(appId, cancellationToken).ConfigureAwait(false);
+        if (ifMatch is not null && !string.Equals(ifMatch, current.ConcurrencyStamp, StringComparison.Ordinal))
+        {
+            throw new AttestationException(AttestationErrorCode.AppChanged, "The app changed since the version named in If-Match; read it again and reapply the change.");
+        }
+
+        if (!await store.TryUpdateAsync(new AppRecord(app, current.ConcurrencyStamp), cancellationToken).ConfigureAwait(false))
+        {
+            throw new AttestationException(AttestationErrorCode.AppChanged, "The app changed while it was being updated; read it again and reapply the change.");
+        }
+
+        registry.Invalidate();
+        LogUpdated(appId);
+        return await GetAsync(appId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a debug token for <paramref name="appId"/>: 32 random bytes, base64url. Only its SHA-256 is stored (in the app's
+    /// <c>debugTokenSha256</c>), so the plaintext returned here is the only copy.
+    /// </summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c> or <c>app_changed</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<CreatedDebugToken> CreateDebugTokenAsync(string appId, CancellationToken cancellationToken = default)
+    {
+        var token = Base64Flexible.ToBase64Url(RandomNumberGenerator.GetBytes(32));
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+        await ChangeAsync(appId, app =>
+        {
+            if (app.DebugTokenSha256.Count >= MaxDebugTokens)
+            {
+                throw AttestationException.InvalidRequest($"The app has {MaxDebugTokens} debug tokens, the most it may have; revoke one first.");
+            }
+
+            app.DebugTokenSha256.Add(Convert.ToHexStringLower(hash));
+        }, cancellationToken).ConfigureAwait(false);
+
+        var id = Base64Flexible.ToBase64Url(hash);
+        LogDebugTokenCreated(appId, id);
+        return new CreatedDebugToken(token, id);
+    }
+
+    /// <summary>
+    /// Revokes the debug token <paramref name="tokenId"/> of <paramref name="appId"/>: its hash leaves the app, so it attests
+    /// and refreshes no more, and the device it registered (if any) is revoked, so that its live tokens fail verify at once.
+    /// </summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c>, <c>debug_token_unknown</c> or <c>app_changed</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task RevokeDebugTokenAsync(string appId, string tokenId, CancellationToken cancellationToken = default)
+    {
+        var id = tokenId is null ? null : Base64Flexible.ToUrlAlphabet(tokenId);
+        if (!Base64Flexible.TryDecode(id, out var hash) || hash.Length != SHA256.HashSizeInBytes)
+        {
+            throw AttestationException.InvalidRequest("The debug token id must be the base64url SHA-256 returned when the token was created.");
+        }
+
+        await ChangeAsync(appId, app =>
+        {
+            var removed = 0;
+            for (var i = app.DebugTokenSha256.Count - 1; i >= 0; i--)
+            {
+                var entry = app.DebugTokenSha256[i];
+                if (entry.Length == 64 && entry.All(char.IsAsciiHexDigit) && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry), hash))
+                {
+                    app.DebugTokenSha256.RemoveAt(i);
+                    removed++;
+                }
+            }
+
+            if (removed == 0)
+            {
+                throw new AttestationException(AttestationErrorCode.DebugTokenUnknown, "The app has no debug token with this id.");
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        var deviceId = Base64Flexible.ToBase64Url(hash);
+        await devices.TrySetStatusAsync(appId, deviceId, DeviceStatus.Revoked, cancellationToken).ConfigureAwait(false);
+        LogDebugTokenRevoked(appId, deviceId);
+    }
+
+    /// <summary>Read, change, validate, write conditionally; again from the read when another writer came first.</summary>
+    private async Task ChangeAsync(string appId, Action<AppPolicyConfiguration> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await GetAsync(appId, cancellationToken).ConfigureAwait(false);
+
+            // A copy through the stored form, so that the record read stays as it was.
+            var changed = AppPolicyJson.Deserialize(AppPolicyJson.Serialize(current.Configuration));
+            change(changed);
+            Validate(changed);
+            if (await store.TryUpdateAsync(new AppRecord(changed, current.ConcurrencyStamp), cancellationToken).ConfigureAwait(false))
+            {
+                registry.Invalidate();
+                return;
+            }
+        }
+
+        throw new AttestationException(AttestationErrorCode.AppChanged, "The app kept changing while this change was being written; retry.");
+    }
+
+    private void Validate(AppPolicyConfiguration app)
+    {
+        if (AppPolicyValidation.Read(reader, app, out var errors) is null)
+        {
+            throw AttestationException.InvalidRequest($"The app policy is invalid: {string.Join(" ", errors)}");
+        }
+    }
+
+    private static void RequireWellFormed(string appId)
+    {
+        if (!AppPolicyReader.IsWellFormedAppId(appId))
+        {
+            throw AttestationException.InvalidRequest("appId must be 1 to 128 letters, digits, '.', '-' or '_'.");
+        }
+    }
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Admin: app {AppId} created")]
+    private partial void LogCreated(string appId);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Admin: app {AppId} updated")]
+    private partial void LogUpdated(string appId);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Admin: debug token {TokenId} created for app {AppId}")]
+    private partial void LogDebugTokenCreated(string appId, string tokenId);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Admin: debug token {TokenId} of app {AppId} revoked")]
+    private partial void LogDebugTokenRevoked(string appId, string tokenId);
+}

@@ -1,0 +1,115 @@
+using Attestation.Core.Devices;
+using Attestation.Core.Errors;
+using Attestation.Core.Policies;
+using Attestation.Core.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Attestation.Core.Administration;
+
+/// <summary>
+/// What administrators do with devices: list an app's devices, find a device's registrations, revoke and restore one.
+/// A revocation is read by every refresh and attest (AttestationService) and every verify (TokenVerificationService), so it
+/// takes effect at the next of those calls; tokens already issued stay valid only until a verifier checks them.
+/// </summary>
+public sealed partial class DeviceAdministration(
+    IAppRegistryStore apps,
+    IDeviceRegistry devices,
+    IDeviceDirectory directory,
+    ILogger<DeviceAdministration> logger)
+{
+    /// <summary>The page size when the caller names none.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>The largest page a caller may ask for.</summary>
+    public const int MaxPageSize = 1000;
+
+    private const int MaxAttempts = 10;
+
+    /// <summary>A page of the devices of <paramref name="appId"/>.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> (bad id, page size or continuation) or <c>app_unknown</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<DevicePage> ListAsync(string appId, int? pageSize, string? continuation, CancellationToken cancellationToken = default)
+    {
+        await RequireAppAsync(appId, cancellationToken).ConfigureAwait(false);
+        var size = pageSize ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            throw AttestationException.InvalidRequest($"pageSize must be 1 to {MaxPageSize}.");
+        }
+
+        return await directory.ListByAppAsync(appId, size, continuation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every registration of <paramref name="deviceId"/>, one per app.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> or <c>device_unknown</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    public async Task<IReadOnlyList<DeviceRegistration>> FindRegistrationsAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        var id = ReadDeviceId(deviceId);
+        var registrations = await directory.ListByDeviceAsync(id, cancellationToken).ConfigureAwait(false);
+        return registrations.Count > 0
+            ? registrations
+            : throw new AttestationException(AttestationErrorCode.DeviceUnknown, "No app has a registration for this device id.");
+    }
+
+    /// <summary>Sets the status of a device's registration for an app and returns the registration as stored.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c> or <c>device_unknown</c>.</exception>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached, or the record kept changing under every retry.</exception>
+    public async Task<DeviceRegistration> SetStatusAsync(string appId, string deviceId, DeviceStatus status, CancellationToken cancellationToken = default)
+    {
+        await RequireAppAsync(appId, cancellationToken).ConfigureAwait(false);
+        var id = ReadDeviceId(deviceId);
+        var changed = await TrySetStatusAsync(appId, id, status, cancellationToken).ConfigureAwait(false)
+            ?? throw new AttestationException(AttestationErrorCode.DeviceUnknown, "No device with this id is registered for this app.");
+        LogStatusSet(appId, id, status);
+        return changed;
+    }
+
+    /// <summary>
+    /// Sets the status when the registration exists (null when it does not). The write is conditional on the version read,
+    /// so a refresh that lands at the same moment cannot overwrite a revocation: the loser reads again.
+    /// </summary>
+    internal async Task<DeviceRegistration?> TrySetStatusAsync(string appId, string deviceId, DeviceStatus status, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Status == status)
+            {
+                return current;
+            }
+
+            if (await devices.TryUpdateAsync(current with { Status = status }, cancellationToken).ConfigureAwait(false))
+            {
+                return await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false) ?? current with { Status = status };
+            }
+        }
+
+        throw new DependencyUnavailableException("The device registration kept changing while its status was being set; retry.");
+    }
+
+    private async Task RequireAppAsync(string appId, CancellationToken cancellationToken)
+    {
+        if (!AppPolicyReader.IsWellFormedAppId(appId))
+        {
+            throw AttestationException.InvalidRequest("appId must be 1 to 128 letters, digits, '.', '-' or '_'.");
+        }
+
+        if (await apps.FindAsync(appId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new AttestationException(AttestationErrorCode.AppUnknown, "No app with this appId is registered.");
+        }
+    }
+
+    private static string ReadDeviceId(string? deviceId)
+    {
+        // API.md: b64 fields may come in either alphabet; the registry holds the base64url form attest returned.
+        var id = deviceId is null ? null : Base64Flexible.ToUrlAlphabet(deviceId);
+        return Base64Flexible.IsBase64UrlText(id, 128)
+            ? id
+            : throw AttestationException.InvalidRequest("deviceId must be the base64url device id returned by attest.");
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Admin: device {DeviceId} of app {AppId} set to {Status}")]
+    private partial void LogStatusSet(string appId, string deviceId, DeviceStatus status);
+}

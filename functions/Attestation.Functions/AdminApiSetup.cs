@@ -1,0 +1,46 @@
+using Attestation.Azure.Tables;
+using Attestation.Core.Administration;
+using Attestation.Core.Devices;
+using Attestation.Core.Policies;
+using Attestation.Functions.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Identity.Web;
+
+namespace Attestation.Functions;
+
+/// <summary>The app registry (Table Storage, cached), the admin services, and who may call the operator routes.</summary>
+public static class AdminApiSetup
+{
+    public static IServiceCollection AddAppRegistryAndAdminApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // App policies: the table, seeded from configuration (Attestation:Apps), cached in memory.
+        services.AddOptions<AppRegistryOptions>().Bind(configuration.GetSection(AppRegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IAppRegistryStore, TableAppRegistry>();
+        services.AddSingleton<AppRegistry>();
+        services.AddSingleton<IAppPolicyProvider>(provider => provider.GetRequiredService<AppRegistry>());
+        services.AddSingleton<IDeviceDirectory, TableDeviceRegistry>();
+        services.AddSingleton<AppAdministration>();
+        services.AddSingleton<DeviceAdministration>();
+
+        // Callers of the operator routes (see CallerAuthorization for why the worker, not the host, checks them).
+        var validator = new CallerAuthorizationOptionsValidator();
+        services.AddOptions<CallerAuthorizationOptions>().Bind(configuration.GetSection(CallerAuthorizationOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallerAuthorizationOptions>>(validator);
+        var entraId = configuration.GetSection(EntraIdOptions.SectionName);
+        services.AddOptions<EntraIdOptions>().Bind(entraId).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EntraIdOptions>>(validator);
+        services.AddSingleton<CallerAuthorization>();
+        if (!string.IsNullOrWhiteSpace(entraId[nameof(EntraIdOptions.ClientId)]))
+        {
+            services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddMicrosoftIdentityWebApi(entraId);
+        }
+
+        return services;
+    }
+}
