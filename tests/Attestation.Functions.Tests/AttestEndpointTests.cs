@@ -68,7 +68,6 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
     [Theory]
     [InlineData("apple-app-attest")]
     [InlineData("android-key-attestation")]
-    [InlineData("play-integrity")]
     public async Task APlatformNotBuiltYetIsAPolicyViolationSayingSo(string platform)
     {
         var challenge = await _backend.ChallengeAsync();
