@@ -20,6 +20,7 @@ public static class CliApplication
     /// <summary>Every evidence kind the tool verifies, by the name CLI.md gives it.</summary>
     public static IReadOnlyList<IVerifyCommand> Commands { get; } =
     [
+        new PlayIntegrityVerifyCommand(),
     ];
 
     /// <summary>Runs one command line and returns its exit status.</summary>
