@@ -12,17 +12,17 @@ public sealed class PlayIntegrityKeys : IDisposable
 {
     private const int DecryptionKeyLength = 32;
     private readonly ECDsa _verification;
+    private readonly CryptoProviderFactory _providers;
 
     private PlayIntegrityKeys(byte[] decryptionKey, ECDsa verification)
     {
         DecryptionKey = new SymmetricSecurityKey(decryptionKey);
         _verification = verification;
         // The shared default factory caches signature providers by the key's thumbprint, so after one instance of a key
-        // is disposed, another instance of the same key would be verified with the disposed one. This key keeps its own.
-        VerificationKey = new ECDsaSecurityKey(verification)
-        {
-            CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false },
-        };
+        // is disposed, another instance of the same key would be verified with the disposed one. This key keeps its own
+        // factory, whose cache lives and dies with it.
+        _providers = new CryptoProviderFactory();
+        VerificationKey = new ECDsaSecurityKey(verification) { CryptoProviderFactory = _providers };
     }
 
     /// <summary>The decryption key, as a key of Microsoft.IdentityModel.</summary>
@@ -81,5 +81,9 @@ public sealed class PlayIntegrityKeys : IDisposable
         return Create(decryption, verification);
     }
 
-    public void Dispose() => _verification.Dispose();
+    public void Dispose()
+    {
+        (_providers.CryptoProviderCache as IDisposable)?.Dispose();
+        _verification.Dispose();
+    }
 }
