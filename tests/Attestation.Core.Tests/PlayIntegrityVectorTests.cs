@@ -280,7 +280,7 @@ public class PlayIntegrityVectorTests
         var verdict = IntegrityVerdict.Parse(WorldcoinCase("optional-fields-absent"));
         Assert.True(Policies.SigningCertificateDigest.TryParse(hex, out var digest));
 
-        WorldcoinRequirements() .Check(verdict, verdict.Timestamp);
+        WorldcoinRequirements().Check(verdict, verdict.Timestamp);
         var other = new IntegrityVerdictRequirements
         {
             PackageName = "com.worldcoin.staging",
