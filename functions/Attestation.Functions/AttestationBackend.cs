@@ -8,11 +8,13 @@ using Attestation.Core.Health;
 using Attestation.Core.Maintenance;
 using Attestation.Core.Policies;
 using Attestation.Core.Telemetry;
+using Attestation.Core.Secrets;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
 using Attestation.Core.Verification.Apple;
 using Attestation.Core.Verification.Debug;
 using Attestation.Functions.Telemetry;
+using Attestation.Core.Verification.PlayIntegrity;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -59,7 +61,7 @@ public static class AttestationBackend
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<AppleAppAttestVerifier>>()));
         services.AddAndroidKeyAttestation(configuration);
-        services.AddSingleton<IEvidenceVerifier>(new PlatformNotAvailableVerifier(Platforms.PlayIntegrity));
+        services.AddSingleton<IEvidenceVerifier, PlayIntegrityVerifier>();
         services.AddSingleton<EvidenceVerifierCatalog>();
         services.AddSingleton<AppPolicyReader>();
         services.AddAppRegistryAndAdminApi(configuration);
@@ -94,6 +96,28 @@ public static class AttestationBackend
         // One credential for every Azure client. With a user-assigned managed identity, DefaultAzureCredential needs
         // AZURE_CLIENT_ID set to that identity's client id (the infrastructure sets it).
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+
+        // Play Integrity: standard tokens are decoded by Google (one call per attestation, no retry: the quota is per day).
+        services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPlayIntegrityDecoder>(provider => new GooglePlayIntegrityDecoder(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            provider.GetRequiredService<IOptions<PlayIntegrityOptions>>(),
+            provider.GetRequiredService<ILogger<GooglePlayIntegrityDecoder>>()));
+
+        // The apps' named secrets: the signing key's vault when one is configured, Attestation:Secrets otherwise (the local run).
+        services.AddSingleton<ISecretStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value;
+            if (options.KeyVaultUri is null)
+            {
+                return new ConfigurationSecretStore(configuration.GetSection(ConfigurationSecretStore.SectionName).AsEnumerable(makePathsRelative: true));
+            }
+
+            // The SecretClient registered by the caller, if any (tests point one at the fake vault), as for the signing key.
+            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), KeyVaultSigningKeyProvider.CreateClientOptions());
+            return new KeyVaultSecretStore(client, options.RefreshInterval,
+                provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<KeyVaultSecretStore>>());
+        });
 
         // The signing key: Key Vault when a vault is configured, configuration otherwise (the local run).
         services.AddSingleton<ISigningKeyProvider>(provider =>

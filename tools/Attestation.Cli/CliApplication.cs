@@ -23,6 +23,7 @@ public static class CliApplication
         new AppleAppAttestCommand(),
         new AppleAssertionCommand(),
         new AndroidKeyAttestationCommand(),
+        new PlayIntegrityVerifyCommand(),
     ];
 
     /// <summary>Runs one command line and returns its exit status.</summary>

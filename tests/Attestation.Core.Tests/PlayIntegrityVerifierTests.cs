@@ -1,0 +1,248 @@
+using System.Text.Json;
+using Attestation.Core.Errors;
+using Attestation.Core.Policies;
+using Attestation.Core.Secrets;
+using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Attestation.Core.Tests;
+
+public sealed class PlayIntegrityVerifierTests : IDisposable
+{
+    private const string Package = "com.contoso.demo";
+    private const string Challenge = "q4Ht4Ue9JYuEHY3Yjb5GwL8Yz8w1m7cM1mR0Xe1gJ1Q";
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string Digest = Text.Base64Flexible.ToBase64Url(System.Security.Cryptography.SHA256.HashData("demo signing certificate"u8));
+
+    private readonly PlayIntegrityTokenFactory _factory = new();
+    private readonly CountingDecoder _decoder = new();
+    private readonly Dictionary<string, string?> _secrets;
+
+    public PlayIntegrityVerifierTests()
+    {
+        _secrets = new()
+        {
+            ["pi-decryption"] = _factory.DecryptionKeyBase64,
+            ["pi-verification"] = _factory.VerificationKeyBase64,
+            ["pi-service-account"] = "{}",
+        };
+    }
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task AGenuineClassicTokenForTheChallengeAttestsAsANewRandomDevice()
+    {
+        var verifier = Verifier();
+        var first = await verifier.VerifyAttestationAsync(Policy(), Challenge, Evidence(Token()));
+        var second = await verifier.VerifyAttestationAsync(Policy(), Challenge, Evidence(Token()));
+
+        Assert.NotEqual(first.DeviceId, second.DeviceId);
+        Assert.Equal(32, Convert.FromBase64String(first.DeviceId.Replace('-', '+').Replace('_', '/') + "=").Length);
+        Assert.Null(first.PublicKey);
+        Assert.False(first.AllowsReattestation);
+        Assert.Contains("PLAY_RECOGNIZED", first.VerdictSummary, StringComparison.Ordinal);
+        Assert.Equal(0, _decoder.Calls);
+    }
+
+    [Fact]
+    public async Task AVerdictForAnotherSigningCertificateIsAPolicyViolation()
+    {
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Text.Base64Flexible.ToBase64Url(new byte[32])));
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(token)));
+
+        Assert.Equal(AttestationErrorCode.PolicyViolation, refusal.Code);
+        Assert.Contains("signed", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AVerdictForAnotherChallengeIsAttestationInvalid()
+    {
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), "another-challenge", Evidence(Token())));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+    }
+
+    [Fact]
+    public async Task ADeviceBelowTheRequiredLevelIsAPolicyViolation()
+    {
+        var policy = Policy(p => p.MinimumDeviceVerdict = "strong");
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(Token())));
+
+        Assert.Equal(AttestationErrorCode.PolicyViolation, refusal.Code);
+        Assert.Contains("MEETS_STRONG_INTEGRITY", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AConfiguredAppRecognitionVerdictIsAccepted()
+    {
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Digest, appRecognition: "UNRECOGNIZED_VERSION"));
+        var policy = Policy(p => p.AllowedAppRecognitionVerdicts.Add("UNRECOGNIZED_VERSION"));
+
+        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(token));
+        await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(token)));
+    }
+
+    [Fact]
+    public async Task AStandardAppSendsTheTokenToGoogleOnceAndBindsThroughTheRequestHash()
+    {
+        _decoder.Verdict = PlayIntegrityTokenFactory.Verdict(Package, nonce: null, Now, Digest, requestHash: Challenge).ToJsonString();
+        var policy = Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; });
+
+        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
+
+        Assert.Equal(1, _decoder.Calls);
+        Assert.Equal(Package, _decoder.LastPackage);
+        Assert.Equal("{}", _decoder.LastServiceAccount);
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("has spaces in it, which no token has")]
+    [InlineData("a+b/c=d+e/f=g+h/i=j+k/l=m")]
+    public async Task AnObviouslyMalformedStandardTokenNeverReachesGoogle(string token)
+    {
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; }), Challenge, Evidence(token)));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+        Assert.Equal(0, _decoder.Calls);
+    }
+
+    [Fact]
+    public async Task BothModesSendAJweToTheLocalCheckAndAnythingElseToGoogle()
+    {
+        _decoder.Verdict = PlayIntegrityTokenFactory.Verdict(Package, nonce: null, Now, Digest, requestHash: Challenge).ToJsonString();
+        var policy = Policy(p => { p.Mode = "both"; p.ServiceAccountSecretName = "pi-service-account"; });
+
+        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(Token()));
+        Assert.Equal(0, _decoder.Calls);
+
+        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
+        Assert.Equal(1, _decoder.Calls);
+    }
+
+    [Fact]
+    public async Task AMissingSecretIsUnavailable()
+    {
+        _secrets.Remove("pi-verification");
+
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(Token())));
+    }
+
+    [Fact]
+    public async Task UnusableKeyMaterialIsUnavailableNotAnError()
+    {
+        _secrets["pi-decryption"] = Convert.ToBase64String(new byte[16]);
+
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(Token())));
+    }
+
+    [Fact]
+    public async Task ARefreshIsRefreshUnsupported()
+    {
+        var verifier = Verifier();
+
+        Assert.False(verifier.SupportsRefresh);
+        var refusal = Assert.Throws<AttestationException>(() => verifier.ReadProof(JsonDocument.Parse("{}").RootElement));
+        Assert.Equal(AttestationErrorCode.RefreshUnsupported, refusal.Code);
+        await Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"integrityToken": 5}""")]
+    [InlineData("""{"integrityToken": ""}""")]
+    [InlineData("""[]""")]
+    public void AnEvidenceWithoutATokenIsAnInvalidRequest(string evidence)
+    {
+        var refusal = Assert.Throws<AttestationException>(() => Verifier().ReadEvidence(JsonDocument.Parse(evidence).RootElement));
+
+        Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
+    }
+
+    [Fact]
+    public void TheDemoPolicyHasNoProblems() => Assert.Empty(Verifier().ValidatePolicy(Policy()));
+
+    [Fact]
+    public void AnAppWithoutThePlayIntegritySectionIsRefusedAtStart()
+    {
+        var policy = new AppPolicy(Package, [Platforms.PlayIntegrity], FailureMode.Reject, []);
+
+        Assert.Contains(Verifier().ValidatePolicy(policy), p => p.Contains("section is missing", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("package")]
+    [InlineData("digest")]
+    [InlineData("mode")]
+    [InlineData("secrets")]
+    [InlineData("service-account")]
+    [InlineData("max-age")]
+    [InlineData("app-recognition")]
+    [InlineData("device")]
+    public void EachBadSettingIsNamedAtStart(string setting)
+    {
+        var policy = Policy(p =>
+        {
+            switch (setting)
+            {
+                case "package": p.PackageName = null; break;
+                case "digest": p.SigningCertificateDigests.Add("abc"); break;
+                case "mode": p.Mode = "auto"; break;
+                case "secrets": p.DecryptionKeySecretName = null; break;
+                case "service-account": p.Mode = "standard"; break;
+                case "max-age": p.MaxAge = TimeSpan.Zero; break;
+                case "app-recognition": p.AllowedAppRecognitionVerdicts.Add("RECOGNIZED"); break;
+                default: p.MinimumDeviceVerdict = "virtual"; break;
+            }
+        });
+
+        Assert.Single(Verifier().ValidatePolicy(policy));
+    }
+
+    private PlayIntegrityVerifier Verifier() =>
+        new(new ConfigurationSecretStore(_secrets), _decoder, new FakeTimeProvider(Now), NullLogger<PlayIntegrityVerifier>.Instance);
+
+    private string Token() => _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now.AddSeconds(-20), Digest));
+
+    private static Verification.IPlatformEvidence Evidence(string token) =>
+        new PlayIntegrityVerifier(new ConfigurationSecretStore([]), new CountingDecoder(), TimeProvider.System, NullLogger<PlayIntegrityVerifier>.Instance)
+            .ReadEvidence(JsonSerializer.SerializeToElement(new { integrityToken = token }));
+
+    private static AppPolicy Policy(Action<PlayIntegrityPolicy>? change = null)
+    {
+        var section = new PlayIntegrityPolicy
+        {
+            PackageName = Package,
+            DecryptionKeySecretName = "pi-decryption",
+            VerificationKeySecretName = "pi-verification",
+        };
+        section.SigningCertificateDigests.Add(Digest);
+        change?.Invoke(section);
+        return new AppPolicy(Package, [Platforms.PlayIntegrity], FailureMode.Reject, []) { PlayIntegrity = section };
+    }
+
+    /// <summary>Stands in for Google in unit tests: returns a set verdict and counts calls (the real client is tested against a fake server).</summary>
+    private sealed class CountingDecoder : IPlayIntegrityDecoder
+    {
+        public string Verdict { get; set; } = "{}";
+
+        public int Calls { get; private set; }
+
+        public string? LastPackage { get; private set; }
+
+        public string? LastServiceAccount { get; private set; }
+
+        public Task<IntegrityVerdict> DecodeAsync(string packageName, string integrityToken, string serviceAccountJson, CancellationToken cancellationToken = default)
+        {
+            Calls++;
+            LastPackage = packageName;
+            LastServiceAccount = serviceAccountJson;
+            return Task.FromResult(IntegrityVerdict.Parse(System.Text.Encoding.UTF8.GetBytes(Verdict)));
+        }
+    }
+}
