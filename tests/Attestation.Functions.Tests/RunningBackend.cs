@@ -21,7 +21,7 @@ public sealed class RunningBackend : IAsyncDisposable
     public const string AppleOnlyApp = "com.contoso.appleonly";
     public const string DebugToken = "local-debug-token";
 
-    /// <summary>The verify key of local.settings.sample.json (its SHA-256 is the setting), which <see cref="Client"/> sends.</summary>
+    /// <summary>The verify key every test backend is configured with (its SHA-256 is the setting), which <see cref="Client"/> sends.</summary>
     public const string VerifyKey = "local-verify-key";
 
     private readonly WebApplication _app;
@@ -55,7 +55,8 @@ public sealed class RunningBackend : IAsyncDisposable
         string? storageConnectionString = null,
         ILoggerProvider? logs = null,
         Action<IServiceCollection>? services = null,
-        string[]? settings = null)
+        string[]? settings = null,
+        bool configureVerifyKey = true)
     {
         storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
         string[] args =
@@ -65,6 +66,9 @@ public sealed class RunningBackend : IAsyncDisposable
             $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
             "--urls=http://127.0.0.1:0",
             $"--LocalHost:FunctionKey={VerifyKey}",
+
+            // Like a deployment, verify takes a key; the local sample configures none (verify is open on a developer machine).
+            .. configureVerifyKey ? [$"--Attestation:Auth:VerifyKeySha256:0={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(VerifyKey)))}"] : Array.Empty<string>(),
 
             // A third app beside the two demo apps, with only App Attest enabled, for "platform not enabled".
             $"--Attestation:Apps:2:AppId={AppleOnlyApp}",

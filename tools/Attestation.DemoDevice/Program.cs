@@ -6,7 +6,8 @@ using System.Text.Json;
 // Acts as a device with the debug provider against a running backend (scripts/run-local.sh):
 // challenge -> attest (token bound to a user session) -> verify -> refresh -> verify consume, twice.
 // Usage: dotnet run --project tools/Attestation.DemoDevice -- [--url http://127.0.0.1:7071] [--app com.contoso.demo] [--debug-token local-debug-token]
-//        [--verify-key local-verify-key]  (verify is for API backends: it takes a verify key, sent as a function key)
+//        [--verify-key KEY]  (verify is for API backends: with a verify key configured it takes one, sent as a function key;
+//        the local sample configures none, and then verify is open on a developer machine)
 var options = ReadOptions(args);
 using var http = new HttpClient { BaseAddress = new Uri(options["--url"]) };
 const string Session = "Bearer demo-user-session";
@@ -77,7 +78,10 @@ async Task<JsonElement> PostAsync(string path, object body)
     if (path.EndsWith("/verify", StringComparison.Ordinal))
     {
         // The device itself never calls verify; this step plays the API backend, which holds a verify key.
-        request.Headers.Add("x-functions-key", options["--verify-key"]);
+        if (options["--verify-key"].Length > 0)
+        {
+            request.Headers.Add("x-functions-key", options["--verify-key"]);
+        }
     }
 
     using var response = await http.SendAsync(request);
@@ -117,7 +121,7 @@ static Dictionary<string, string> ReadOptions(string[] args)
         ["--url"] = "http://127.0.0.1:" + (Environment.GetEnvironmentVariable("PORT") ?? "7071"),
         ["--app"] = "com.contoso.demo",
         ["--debug-token"] = "local-debug-token",
-        ["--verify-key"] = "local-verify-key",
+        ["--verify-key"] = string.Empty,
     };
     for (var i = 0; i + 1 < args.Length; i += 2)
     {
