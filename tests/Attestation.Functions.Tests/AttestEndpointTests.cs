@@ -67,7 +67,6 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
 
     [Theory]
     [InlineData("apple-app-attest")]
-    [InlineData("android-key-attestation")]
     [InlineData("play-integrity")]
     public async Task APlatformNotBuiltYetIsAPolicyViolationSayingSo(string platform)
     {
