@@ -65,18 +65,6 @@ public class AttestEndpointTests(BackendFixture fixture) : IClassFixture<Backend
         await ProblemAssert.IsProblemAsync(retried, HttpStatusCode.Unauthorized, "challenge_invalid");
     }
 
-    [Theory]
-    [InlineData("android-key-attestation")]
-    public async Task APlatformNotBuiltYetIsAPolicyViolationSayingSo(string platform)
-    {
-        var challenge = await _backend.ChallengeAsync();
-
-        using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DemoApp, platform, challenge, evidence = new { } });
-
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "policy_violation");
-        Assert.Contains("not available yet", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task APlatformTheAppDoesNotEnableIsAPolicyViolation()
     {

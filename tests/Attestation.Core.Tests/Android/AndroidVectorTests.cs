@@ -106,7 +106,19 @@ public sealed class AndroidVectorTests
     }
 
     [Fact]
-    public async Task TheSoftwareRootIsNeverTrusted()
+    public async Task ARealChainIsRefusedWhenGoogleListsTheSerialOfItsBatchCertificate()
+    {
+        // openssl prints this certificate's serial as 05014131950868983053: the list's key drops the leading zero.
+        var vector = AndroidVectors.Load("android-key-pixel3-sdk28-tee-ec");
+        var list = AttestationStatusList.Parse("""{"entries":{"5014131950868983053":{"status":"REVOKED","reason":"KEY_COMPROMISE"}}}"""u8);
+
+        var (code, _) = await VerifyAsync(vector, PolicyFor(vector), vector.VerifyAt, list);
+
+        Assert.Equal("attestation_invalid", code);
+    }
+
+    [Fact]
+    public void TheSoftwareRootIsNeverTrusted()
     {
         var vector = AndroidVectors.Load("android-key-pixelxl-sdk29-software-root");
         var chain = vector.Chain.Select(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate).ToList();
