@@ -1,0 +1,122 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Attestation.TestSupport;
+
+namespace Attestation.Infrastructure.Tests;
+
+/// <summary>
+/// azure.yaml, main.parameters.json and the hook scripts agree with the template: the names they exchange through the azd
+/// environment exist on both sides, so `azd up` and a rotation wire together.
+/// </summary>
+public sealed partial class AzdWiringTests
+{
+    private static string Root => RepositoryPaths.Root;
+
+    [Fact]
+    public void AzureYamlDeploysTheFunctionsProjectAsADotnetFunctionApp()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
+
+        Assert.Matches(@"(?m)^\s+project: \./functions/Attestation\.Functions\s*$", yaml);
+        Assert.Matches(@"(?m)^\s+language: dotnet\s*$", yaml);
+        Assert.Matches(@"(?m)^\s+host: function\s*$", yaml);
+        Assert.True(File.Exists(Path.Combine(Root, "functions", "Attestation.Functions", "Attestation.Functions.csproj")));
+    }
+
+    [Fact]
+    public async Task TheServiceNameInAzureYamlIsTheFunctionAppsAzdTag()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
+        var service = Regex.Match(yaml, @"(?m)^services:\s*\n\s+([A-Za-z0-9-]+):").Groups[1].Value;
+
+        var tags = template.OnlyOne("Microsoft.Web/sites").Node["tags"]!.GetValue<string>();
+
+        Assert.Contains($"createObject('azd-service-name', '{service}')", tags, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePostprovisionHookExistsAndIsExecutable()
+    {
+        var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
+        var run = Regex.Match(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Groups[1].Value;
+        var path = Path.Combine(Root, run);
+
+        Assert.Equal("infra/scripts/postprovision.sh", run);
+        Assert.True(File.Exists(path));
+        Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
+    }
+
+    [Fact]
+    public async Task EveryParameterInMainParametersJsonIsAParameterOfMainBicep()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var declared = template.Root["parameters"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+
+        var given = ParametersFile().Select(p => p.Key).ToList();
+
+        Assert.NotEmpty(given);
+        Assert.All(given, name => Assert.Contains(name, declared));
+        Assert.All(template.Root["parameters"]!.AsObject().Where(p => p.Value!["defaultValue"] is null), p => Assert.Contains(p.Key, given));
+    }
+
+    [Theory]
+    [InlineData("postprovision.sh")]
+    [InlineData("rotate-signing-key.sh")]
+    public async Task TheEnvironmentValuesTheScriptsReadAreOutputsOfMain(string script)
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var outputs = template.Root["outputs"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
+
+        var read = EnvironmentRead().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != "SIGNING_SECRET_READY").ToHashSet(StringComparer.Ordinal);
+
+        Assert.NotEmpty(read);
+        Assert.Subset(outputs, read);
+    }
+
+    [Theory]
+    [InlineData("SIGNING_SECRET_READY", "signingSecretReady")]
+    [InlineData("PREVIOUS_SIGNING_KEY_VERSION_URI", "previousSigningKeyVersionUri")]
+    public void WhatTheScriptsSetInTheEnvironmentReachesItsParameter(string variable, string parameter)
+    {
+        var scripts = string.Concat(Directory.GetFiles(Path.Combine(Root, "infra", "scripts"), "*.sh").Select(File.ReadAllText));
+
+        Assert.Contains($"azd env set {variable} ", scripts, StringComparison.Ordinal);
+        Assert.StartsWith($"${{{variable}=", ParametersFile()[parameter]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheNamedValuesTheRotationScriptUpdatesExistInTheTemplate()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", "rotate-signing-key.sh"));
+        var namedValues = template.OfType("Microsoft.ApiManagement/service/namedValues")
+            .Select(v => v.Properties!["displayName"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+
+        var used = Regex.Matches(text, @"namedValues/([a-z-]+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(["attestation-signing-key-current", "attestation-signing-key-previous"], used.Order(StringComparer.Ordinal));
+        Assert.Subset(namedValues, used);
+    }
+
+    [Theory]
+    [InlineData("postprovision.sh")]
+    [InlineData("rotate-signing-key.sh")]
+    public void TheScriptsWriteTheSecretFromAPrivateFileAsBase64Of32RandomBytes(string script)
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
+
+        Assert.Contains("openssl rand -base64 32", text, StringComparison.Ordinal);
+        Assert.Contains("umask 077", text, StringComparison.Ordinal);
+        Assert.Contains("--file \"$file\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("--value", text, StringComparison.Ordinal);
+    }
+
+    private static JsonObject ParametersFile() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
+
+    // ${NAME}, ${NAME:-x}, ${NAME:?x} in a script, or `value NAME` (azd env get-value) in rotate-signing-key.sh.
+    [GeneratedRegex(@"(?:\$\{|value )([A-Z][A-Z0-9_]+)")]
+    private static partial Regex EnvironmentRead();
+}
