@@ -7,14 +7,14 @@ using Attestation.Core.Devices;
 using Attestation.Core.Health;
 using Attestation.Core.Maintenance;
 using Attestation.Core.Policies;
-using Attestation.Core.Telemetry;
 using Attestation.Core.Secrets;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
 using Attestation.Core.Verification.Apple;
 using Attestation.Core.Verification.Debug;
-using Attestation.Functions.Telemetry;
 using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Functions.Telemetry;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -52,7 +52,7 @@ public static class AttestationBackend
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
             .ValidateOnStart();
 
-        // Evidence verifiers: one per platform. The platforms of later issues answer policy_violation until they exist.
+        // Evidence verifiers: one per platform.
         services.AddSingleton<IEvidenceVerifier, DebugEvidenceVerifier>();
         services.AddOptions<AppleAppAttestOptions>().Bind(configuration.GetSection(AppleAppAttestOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AppleAppAttestOptions>>(new AppleAppAttestOptionsValidator(RunsInAzure()));

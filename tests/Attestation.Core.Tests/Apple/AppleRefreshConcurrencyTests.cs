@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Policies;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Attestation.Core.Tokens;
 using Attestation.Core.Verification;
@@ -88,7 +90,17 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
             new PlatformNotAvailableVerifier(Platforms.PlayIntegrity),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);
-        return new AttestationService(new OnePolicy(policy), challenges, verifiers, registry, new FixedKeys(), issuer, TimeProvider.System, NullLogger<AttestationService>.Instance);
+        return new AttestationService(new OnePolicy(policy), challenges, verifiers, registry, new FixedKeys(), issuer, TimeProvider.System, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
+    }
+
+    /// <summary>Meters of their own, so that nothing else listening to the process sees this test's counts.</summary>
+    private sealed class PrivateMeterFactory : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
     }
 
     private sealed class OnePolicy(AppPolicy policy) : IAppPolicyProvider
