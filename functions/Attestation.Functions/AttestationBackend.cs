@@ -99,6 +99,7 @@ public static class AttestationBackend
 
         // Play Integrity: standard tokens are decoded by Google (one call per attestation, no retry: the quota is per day).
         services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(RunsInAzure()));
         services.AddSingleton<IPlayIntegrityDecoder>(provider => new GooglePlayIntegrityDecoder(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
             provider.GetRequiredService<IOptions<PlayIntegrityOptions>>(),
@@ -140,6 +141,13 @@ public static class AttestationBackend
         return services;
     }
 
-    /// <summary>True inside Azure App Service or Functions, which set <c>WEBSITE_INSTANCE_ID</c> on every instance.</summary>
-    public static bool RunsInAzure() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID"));
+    /// <summary>
+    /// True inside Azure App Service or Functions. The platform sets <c>WEBSITE_INSTANCE_ID</c>, <c>WEBSITE_SITE_NAME</c> and
+    /// <c>WEBSITE_OWNER_NAME</c> (read-only app environment); any one of them counts, so that a hosting plan that leaves one
+    /// out still turns off every test-only setting. The checks that depend on it fail closed: a false positive only refuses
+    /// test settings and leaves <c>verify</c> closed.
+    /// </summary>
+    public static bool RunsInAzure() => AzureEnvironmentVariables.Any(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)));
+
+    private static readonly string[] AzureEnvironmentVariables = ["WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME", "WEBSITE_OWNER_NAME"];
 }
