@@ -85,6 +85,15 @@ param deviceCallsPerMinute int = 120
 @description('Prefix of the backend\'s table names.')
 param tablePrefix string = ''
 
+@description('Directory (tenant) id whose Entra ID tokens the backend accepts for verify and the admin API (AzureAd__TenantId). Empty: the subscription\'s tenant.')
+param entraTenantId string = subscription().tenantId
+
+@description('Application (client) id of the API\'s app registration in Entra ID, with the app roles Attestation.Admin and Attestation.Verify (AzureAd__ClientId). Empty: no bearer token is accepted, so the admin API is closed and verify takes only the keys of verifyKeySha256 (none: verify refuses every caller).')
+param entraApiClientId string = ''
+
+@description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N). Hashes only, never the keys.')
+param verifyKeySha256 array = []
+
 @description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
 param additionalAppSettings object = {}
 
@@ -108,6 +117,8 @@ var tags = {
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
+// azd passes an unset ENTRA_TENANT_ID as '', which would replace the parameter's default.
+var effectiveEntraTenantId = empty(entraTenantId) ? subscription().tenantId : entraTenantId
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -189,6 +200,10 @@ module functionApp 'modules/function-app.bicep' = {
     tokenClockSkew: '00:${padLeft(string(tokenClockSkewSeconds / 60), 2, '0')}:${padLeft(string(tokenClockSkewSeconds % 60), 2, '0')}'
     challengeLifetime: challengeLifetime
     tablePrefix: tablePrefix
+    entraInstance: environment().authentication.loginEndpoint
+    entraTenantId: effectiveEntraTenantId
+    entraApiClientId: entraApiClientId
+    verifyKeySha256: verifyKeySha256
     additionalAppSettings: additionalAppSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

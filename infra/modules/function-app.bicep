@@ -62,6 +62,18 @@ param challengeLifetime string
 @description('Prefix of the table names.')
 param tablePrefix string
 
+@description('Entra ID authority host (AzureAd__Instance), the cloud\'s login endpoint.')
+param entraInstance string
+
+@description('Directory (tenant) id whose tokens are accepted (AzureAd__TenantId).')
+param entraTenantId string
+
+@description('Application (client) id of the API\'s app registration (AzureAd__ClientId). Empty: Entra ID is not configured.')
+param entraApiClientId string
+
+@description('Hex SHA-256 of each key that may call verify (Attestation__Auth__VerifyKeySha256__N).')
+param verifyKeySha256 array
+
 @description('More app settings, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", ...}.')
 param additionalAppSettings object
 
@@ -159,10 +171,27 @@ var baseAppSettings = {
   Attestation__SigningKey__RefreshInterval: signingKeyRefreshInterval
 }
 
+// Who may call verify and the admin API (CallerAuthorization.cs). In Azure, with neither a key hash nor an app
+// registration, verify refuses every caller and the admin API is closed: the settings appear only when given.
+var entraIdAppSettings = empty(entraApiClientId)
+  ? {}
+  : {
+      // EntraIdOptions, the section Microsoft.Identity.Web reads: tokens of this tenant, issued for the API's app registration.
+      AzureAd__Instance: entraInstance
+      AzureAd__TenantId: entraTenantId
+      AzureAd__ClientId: entraApiClientId
+    }
+// CallerAuthorizationOptions: one setting per key hash, Attestation__Auth__VerifyKeySha256__0, __1, ...
+var verifyKeyAppSettings = toObject(
+  range(0, length(verifyKeySha256)),
+  i => 'Attestation__Auth__VerifyKeySha256__${i}',
+  i => string(verifyKeySha256[i])
+)
+
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
-  properties: union(baseAppSettings, additionalAppSettings)
+  properties: union(baseAppSettings, entraIdAppSettings, verifyKeyAppSettings, additionalAppSettings)
 }
 
 // Deployments use Entra ID (azd, az functionapp deploy); basic-auth publishing credentials stay off.

@@ -86,6 +86,19 @@ public sealed partial class AzdWiringTests
         Assert.StartsWith($"${{{variable}=", ParametersFile()[parameter]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("entraApiClientId", "${ENTRA_API_CLIENT_ID=}")]
+    [InlineData("entraTenantId", "${ENTRA_TENANT_ID=}")]
+    [InlineData("verifyKeySha256", "${VERIFY_KEY_SHA256=[]}")]
+    public void TheCallerSettingsComeFromTheAzdEnvironmentAndAreEmptyWhenUnset(string parameter, string value)
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var variable = value[2..value.IndexOf('=', StringComparison.Ordinal)];
+
+        Assert.Equal(value, ParametersFile()[parameter]!["value"]!.GetValue<string>());
+        Assert.Contains($"azd env set {variable} ", readme, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheNamedValuesTheRotationScriptUpdatesExistInTheTemplate()
     {

@@ -3,6 +3,7 @@ using Attestation.Azure.Tables;
 using Attestation.Core.Challenges;
 using Attestation.Core.Tokens;
 using Attestation.Functions;
+using Attestation.Functions.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -118,13 +119,75 @@ public sealed class FunctionAppSettingsTests
         Assert.Equal(0, template.DefaultOf("tokenClockSkewSeconds")!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task TheEntraIdSettingsAreTheOnesTheBackendReadsAndAppearOnlyWithAnApiClientId()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var entraId = template.Module("function-app")["variables"]!["entraIdAppSettings"]!.GetValue<string>();
+
+        Assert.StartsWith("[if(empty(parameters('entraApiClientId')), createObject(), createObject(", entraId, StringComparison.Ordinal);
+        Assert.Contains($"'{Setting(EntraIdOptions.SectionName, nameof(EntraIdOptions.Instance))}', parameters('entraInstance')", entraId, StringComparison.Ordinal);
+        Assert.Contains($"'{Setting(EntraIdOptions.SectionName, nameof(EntraIdOptions.TenantId))}', parameters('entraTenantId')", entraId, StringComparison.Ordinal);
+        Assert.Contains($"'{Setting(EntraIdOptions.SectionName, nameof(EntraIdOptions.ClientId))}', parameters('entraApiClientId')", entraId, StringComparison.Ordinal);
+
+        var arguments = template.ModuleArguments("function-app");
+        Assert.Equal("[environment().authentication.loginEndpoint]", arguments["entraInstance"]!["value"]!.GetValue<string>());
+        Assert.Equal("[parameters('entraApiClientId')]", arguments["entraApiClientId"]!["value"]!.GetValue<string>());
+        Assert.Equal("[if(empty(parameters('entraTenantId')), subscription().tenantId, parameters('entraTenantId'))]", template.Root["variables"]!["effectiveEntraTenantId"]!.GetValue<string>());
+        Assert.Equal("[variables('effectiveEntraTenantId')]", arguments["entraTenantId"]!["value"]!.GetValue<string>());
+        Assert.Equal("[subscription().tenantId]", template.DefaultOf("entraTenantId")!.GetValue<string>());
+        Assert.Equal("", template.DefaultOf("entraApiClientId")!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EveryVerifyKeyHashBecomesOneIndexedSettingAndThereAreNoneByDefault()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var verifyKeys = template.Module("function-app")["variables"]!["verifyKeyAppSettings"]!.GetValue<string>();
+        var name = Setting(CallerAuthorizationOptions.SectionName, nameof(CallerAuthorizationOptions.VerifyKeySha256));
+
+        Assert.Equal(
+            $"[toObject(range(0, length(parameters('verifyKeySha256'))), lambda('i', format('{name}__{{0}}', lambdaVariables('i'))), lambda('i', string(parameters('verifyKeySha256')[lambdaVariables('i')])))]",
+            verifyKeys);
+        Assert.Equal("[parameters('verifyKeySha256')]", template.ModuleArguments("function-app")["verifyKeySha256"]!["value"]!.GetValue<string>());
+        Assert.Equal("[]", template.DefaultOf("verifyKeySha256")!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task WithAnApiClientIdAndAKeyHashTheCallerSettingsPassTheChecksOfTheStart()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var settings = await AppSettingsAsync();
+        var values = settings.ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => (string?)Resolve(template, s.Value), StringComparer.Ordinal);
+        // What the template adds when entraApiClientId and verifyKeySha256 are given (names as the template builds them).
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("a verify key"u8));
+        values[$"{EntraIdOptions.SectionName}:{nameof(EntraIdOptions.Instance)}"] = "https://login.microsoftonline.com/";
+        values[$"{EntraIdOptions.SectionName}:{nameof(EntraIdOptions.TenantId)}"] = "00000000-0000-0000-0000-0000000000aa";
+        values[$"{EntraIdOptions.SectionName}:{nameof(EntraIdOptions.ClientId)}"] = "00000000-0000-0000-0000-0000000000bb";
+        values[$"{CallerAuthorizationOptions.SectionName}:{nameof(CallerAuthorizationOptions.VerifyKeySha256)}:0"] = hash;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddAttestationBackend(configuration);
+        await using var provider = services.BuildServiceProvider();
+
+        // Value runs the validators the start runs (a malformed hash or a half-filled Entra ID section throws).
+        var entraId = provider.GetRequiredService<IOptions<EntraIdOptions>>().Value;
+        var caller = provider.GetRequiredService<IOptions<CallerAuthorizationOptions>>().Value;
+
+        Assert.True(entraId.IsConfigured);
+        Assert.Equal("00000000-0000-0000-0000-0000000000aa", entraId.TenantId);
+        Assert.Equal([hash], caller.VerifyKeySha256);
+    }
+
     internal static string Setting(string section, string property) => $"{section.Replace(":", "__", StringComparison.Ordinal)}__{property}";
 
     private static async Task<Dictionary<string, string>> AppSettingsAsync()
     {
         var template = await CompiledTemplate.GetAsync();
         var appSettings = template.OnlyOne("Microsoft.Web/sites/config");
-        Assert.Equal("[union(variables('baseAppSettings'), parameters('additionalAppSettings'))]", appSettings.Node["properties"]!.GetValue<string>());
+        Assert.Equal(
+            "[union(variables('baseAppSettings'), variables('entraIdAppSettings'), variables('verifyKeyAppSettings'), parameters('additionalAppSettings'))]",
+            appSettings.Node["properties"]!.GetValue<string>());
         Assert.Equal("{}", template.DefaultOf("additionalAppSettings")!.ToJsonString());
         return template.Module("function-app")["variables"]!["baseAppSettings"]!.AsObject()
             .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
