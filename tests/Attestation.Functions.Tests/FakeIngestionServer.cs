@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,36 +12,74 @@ namespace Attestation.Functions.Tests;
 
 /// <summary>
 /// A FAKE Application Insights ingestion endpoint on loopback: it accepts every track request, answers that every item was
-/// accepted, and keeps the (decompressed) bodies so a test can see what the Azure Monitor exporter sent.
+/// accepted, and keeps the (decompressed) bodies and the Authorization header so a test can see what the Azure Monitor
+/// exporter sent. Over HTTPS (a self-signed certificate, <see cref="Certificate"/>) when asked: bearer tokens go to HTTPS only.
 /// </summary>
 public sealed class FakeIngestionServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<(string Path, string Body)> _requests = new();
+    private readonly ConcurrentQueue<(string Path, string Body, string? Authorization)> _requests = new();
 
-    private FakeIngestionServer(WebApplication app) => _app = app;
+    private FakeIngestionServer(WebApplication app, X509Certificate2? certificate)
+    {
+        _app = app;
+        Certificate = certificate;
+    }
+
+    /// <summary>The server's self-signed certificate when it serves HTTPS; a client trusts exactly this one.</summary>
+    public X509Certificate2? Certificate { get; }
 
     public Uri Endpoint { get; private set; } = null!;
 
     /// <summary>A connection string that points the exporter here (the instrumentation key is a made-up one).</summary>
     public string ConnectionString => $"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={Endpoint}";
 
-    public IReadOnlyCollection<(string Path, string Body)> Requests => _requests;
+    public IReadOnlyCollection<(string Path, string Body, string? Authorization)> Requests => _requests;
 
-    public static async Task<FakeIngestionServer> StartAsync()
+    public static async Task<FakeIngestionServer> StartAsync(bool https = false)
     {
+        var certificate = https ? CreateCertificate() : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
-        var server = new FakeIngestionServer(app);
+        var server = new FakeIngestionServer(app, certificate);
         app.Run(server.HandleAsync);
         await app.StartAsync();
-        server.Endpoint = new Uri(app.Urls.First() + "/");
+        server.Endpoint = new Uri(app.Urls.First().Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/");
         return server;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    /// <summary>A handler that trusts this server's certificate and no other (for the exporter's transport).</summary>
+    public HttpClientHandler CreateTrustingHandler() => new()
+    {
+        ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && Certificate is not null
+            && presented.RawData.AsSpan().SequenceEqual(Certificate.RawData),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Certificate?.Dispose();
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        request.CertificateExtensions.Add(san.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    }
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -51,7 +91,8 @@ public sealed class FakeIngestionServer : IAsyncDisposable
 
         using var reader = new StreamReader(body);
         var text = await reader.ReadToEndAsync();
-        _requests.Enqueue((context.Request.Path.Value ?? "", text));
+        var authorization = context.Request.Headers.Authorization.ToString();
+        _requests.Enqueue((context.Request.Path.Value ?? "", text, authorization.Length == 0 ? null : authorization));
         var items = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($$"""{"itemsReceived":{{items}},"itemsAccepted":{{items}},"errors":[]}""");
