@@ -171,6 +171,8 @@ module keyVault 'modules/keyvault.bicep' = {
     keyVaultName: 'kv-${resourceToken}'
     functionPrincipalId: identities.outputs.functionIdentityPrincipalId
     apiManagementPrincipalId: identities.outputs.apiManagementIdentityPrincipalId
+    signingSecretName: signingSecretName
+    signingSecretReady: signingSecretReady
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }

@@ -23,6 +23,12 @@ param functionPrincipalId string
 @description('Principal id of the API Management identity: reads the signing secret for its named values.')
 param apiManagementPrincipalId string
 
+@description('Name of the token signing secret, the only secret API Management may read.')
+param signingSecretName string
+
+@description('True once the signing secret exists (the postprovision hook creates it, then provisions again).')
+param signingSecretReady bool = false
+
 @description('Principal id of the person or pipeline that deploys (azd sets AZURE_PRINCIPAL_ID): creates and rotates the secret. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
@@ -71,9 +77,17 @@ resource functionReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-resource apiManagementReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, apiManagementPrincipalId, keyVaultSecretsUserRoleId)
-  scope: vault
+// API Management reads the signing secret and nothing else: the vault also holds the apps' Play Integrity keys and
+// service account keys, which only the Function App needs. A role scoped to one secret needs that secret to exist, so
+// this assignment comes with the second pass of the postprovision hook, together with the named values that use it.
+resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (signingSecretReady) {
+  parent: vault
+  name: signingSecretName
+}
+
+resource apiManagementReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (signingSecretReady) {
+  name: guid(vault.id, signingSecretName, apiManagementPrincipalId, keyVaultSecretsUserRoleId)
+  scope: signingSecret
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
     principalId: apiManagementPrincipalId

@@ -24,6 +24,7 @@ var tableNames = [
   '${tablePrefix}challenges'
   '${tablePrefix}devices'
   '${tablePrefix}consumedtokens'
+  '${tablePrefix}apps'
 ]
 
 // Storage Blob Data Owner: the Functions host takes blob leases and the Flex Consumption platform reads the package.

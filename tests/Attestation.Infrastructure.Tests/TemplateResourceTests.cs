@@ -46,7 +46,7 @@ public sealed class TemplateResourceTests
         Assert.Equal("TLS1_2", storage["minimumTlsVersion"]!.GetValue<string>());
 
         var tables = template.Module("storage")["variables"]!["tableNames"]!.ToJsonString();
-        foreach (var table in new[] { "challenges", "devices", "consumedtokens" })
+        foreach (var table in new[] { "challenges", "devices", "consumedtokens", "apps" })
         {
             Assert.Contains(table, tables, StringComparison.Ordinal);
         }
@@ -183,6 +183,18 @@ public sealed class TemplateResourceTests
             .ToList();
 
         Assert.Contains(assignments, a => ArmExpressions.RoleGuids(moduleTemplate, a).Contains(roleGuid));
+    }
+
+    [Fact]
+    public async Task ApiManagementReadsTheSigningSecretOnlyAndOnlyOnceItExists()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        var assignment = Assert.Single(template.OfType("Microsoft.Authorization/roleAssignments"),
+            a => a.Properties!["principalId"]!.GetValue<string>() == "[parameters('apiManagementPrincipalId')]");
+
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('signingSecretName'))]", assignment.Node["scope"]!.GetValue<string>());
+        Assert.Equal("[parameters('signingSecretReady')]", assignment.Node["condition"]!.GetValue<string>());
     }
 
     [Fact]
