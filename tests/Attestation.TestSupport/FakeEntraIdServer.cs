@@ -44,14 +44,7 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
 
     public static async Task<FakeEntraIdServer> StartAsync()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+        var certificate = LocalhostCertificate.Create();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
