@@ -36,7 +36,7 @@ public static class AdminApiSetup
         services.AddOptions<EntraIdOptions>().Bind(entraId).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EntraIdOptions>>(validator);
         services.AddSingleton<CallerAuthorization>();
-        if (!string.IsNullOrWhiteSpace(entraId[nameof(EntraIdOptions.ClientId)]))
+        if (entraId.Get<EntraIdOptions>()?.IsConfigured == true)
         {
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddMicrosoftIdentityWebApi(entraId);
         }

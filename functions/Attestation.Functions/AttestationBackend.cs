@@ -97,6 +97,14 @@ public static class AttestationBackend
         // AZURE_CLIENT_ID set to that identity's client id (the infrastructure sets it).
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
+        // One Key Vault client for the signing key and the apps' secrets, resolved only when a vault is configured; a
+        // client registered by the caller wins (tests point one at the fake vault).
+        services.TryAddSingleton(provider => new SecretClient(
+            provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri
+                ?? throw new InvalidOperationException("A SecretClient is only needed when Attestation:SigningKey:KeyVaultUri is set."),
+            provider.GetRequiredService<TokenCredential>(),
+            KeyVaultSigningKeyProvider.CreateClientOptions()));
+
         // Play Integrity: standard tokens are decoded by Google (one call per attestation, no retry: the quota is per day).
         services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(RunsInAzure()));
@@ -115,7 +123,7 @@ public static class AttestationBackend
             }
 
             // The SecretClient registered by the caller, if any (tests point one at the fake vault), as for the signing key.
-            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), KeyVaultSigningKeyProvider.CreateClientOptions());
+            var client = provider.GetRequiredService<SecretClient>();
             return new KeyVaultSecretStore(client, options.RefreshInterval,
                 provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<KeyVaultSecretStore>>());
         });
@@ -129,7 +137,7 @@ public static class AttestationBackend
                 return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>());
             }
 
-            var client = provider.GetService<SecretClient>() ?? new SecretClient(options.KeyVaultUri, provider.GetRequiredService<TokenCredential>(), KeyVaultSigningKeyProvider.CreateClientOptions());
+            var client = provider.GetRequiredService<SecretClient>();
             return new KeyVaultSigningKeyProvider(
                 client,
                 options.SecretName,

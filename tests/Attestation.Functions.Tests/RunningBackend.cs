@@ -65,7 +65,6 @@ public sealed class RunningBackend : IAsyncDisposable
             $"--Attestation:Storage:ConnectionString={storageConnectionString}",
             $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
             "--urls=http://127.0.0.1:0",
-            $"--LocalHost:FunctionKey={VerifyKey}",
 
             // Like a deployment, verify takes a key; the local sample configures none (verify is open on a developer machine).
             .. configureVerifyKey ? [$"--Attestation:Auth:VerifyKeySha256:0={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(VerifyKey)))}"] : Array.Empty<string>(),

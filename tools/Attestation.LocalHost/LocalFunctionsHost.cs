@@ -17,8 +17,8 @@ namespace Attestation.LocalHost;
 /// routes and methods (read from their attributes), the same route prefix (read from host.json), and the same dependency
 /// setup (<see cref="AttestationBackend.AddAttestationBackend"/>). The operator routes (verify, admin) are <c>Anonymous</c> to
 /// the host and check their callers in the function itself (Attestation.Functions.Security.CallerAuthorization), so they
-/// enforce here exactly what they enforce in Azure. A route declared at a key level gets the host's check too: a key equal to
-/// the setting <c>LocalHost:FunctionKey</c> in <c>x-functions-key</c> or <c>code</c>, else 401 (none configured: always 401).
+/// enforce here exactly what they enforce in Azure. No route is declared at a key level, so, like <c>func start</c>, the
+/// local host checks no function keys.
 /// </summary>
 public static partial class LocalFunctionsHost
 {
@@ -72,13 +72,6 @@ public static partial class LocalFunctionsHost
 
     private static async Task InvokeAsync(HttpContext context, HttpFunction function)
     {
-        if (function.AuthorizationLevel != Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous && !HasFunctionKey(context))
-        {
-            // As the Functions host answers a missing or wrong key: 401, no body.
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-
         var returned = function.Invoke(context.RequestServices, name => context.GetRouteValue(name)?.ToString(), context.Request, context.RequestAborted);
         var result = returned switch
         {
@@ -88,20 +81,6 @@ public static partial class LocalFunctionsHost
         };
 
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
-    }
-
-    private static bool HasFunctionKey(HttpContext context)
-    {
-        var configured = context.RequestServices.GetRequiredService<IConfiguration>()["LocalHost:FunctionKey"];
-        var presented = context.Request.Headers["x-functions-key"].ToString();
-        if (string.IsNullOrEmpty(presented))
-        {
-            presented = context.Request.Query["code"].ToString();
-        }
-
-        return !string.IsNullOrEmpty(configured) && !string.IsNullOrEmpty(presented)
-            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(configured), System.Text.Encoding.UTF8.GetBytes(presented));
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Settings from {SettingsPath}")]
