@@ -150,7 +150,7 @@ public sealed class AndroidKeyAttestationVerifier : IEvidenceVerifier
             var publicKey = leaf.PublicKey.ExportSubjectPublicKeyInfo();
             var summary = $"android {AndroidKeyAttestationFacts.Name(description.AttestationSecurityLevel)} v{description.AttestationVersion}, "
                 + $"boot {(description.RootOfTrust is { } rot ? AndroidKeyAttestationFacts.Name(rot.VerifiedBootState) : "unknown")}, root {chain.RootKind}";
-            return new AndroidKeyAttestationResult(Base64Flexible.ToBase64Url(SHA256.HashData(publicKey)), publicKey, description, chain, summary);
+            return new AndroidKeyAttestationResult(DeviceIdOf(publicKey), publicKey, description, chain, summary);
         }
         catch (CryptographicException e)
         {
@@ -234,19 +234,23 @@ public sealed class AndroidKeyAttestationVerifier : IEvidenceVerifier
         }
     }
 
+    /// <summary>API.md's device id for Android: base64url SHA-256 of the attested key's SubjectPublicKeyInfo.</summary>
+    private static string DeviceIdOf(byte[] subjectPublicKeyInfo) => Base64Flexible.ToBase64Url(SHA256.HashData(subjectPublicKeyInfo));
+
     private sealed class AndroidEvidence(List<byte[]> chain) : IPlatformEvidence
     {
         public List<byte[]> Chain { get; } = chain;
 
         // The id the evidence would get (SHA-256 of the leaf's key), for decoy answers; null when the leaf does not parse.
-        public string? ClaimedDeviceId { get; } = LeafKeyId(chain[0]);
+        // Derived when asked: only a decoy answer asks, so a verified attestation parses its leaf once.
+        public string? ClaimedDeviceId => LeafKeyId(Chain[0]);
 
         private static string? LeafKeyId(byte[] der)
         {
             try
             {
                 using var leaf = X509CertificateLoader.LoadCertificate(der);
-                return Base64Flexible.ToBase64Url(SHA256.HashData(leaf.PublicKey.ExportSubjectPublicKeyInfo()));
+                return DeviceIdOf(leaf.PublicKey.ExportSubjectPublicKeyInfo());
             }
             catch (CryptographicException)
             {

@@ -51,16 +51,11 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
         {
             _trustedRoots.Add(root);
         }
-
-        HasTestOnlyRoots = _trustedRoots.Count > 1;
     }
 
     public string Platform => Platforms.AppleAppAttest;
 
     public bool SupportsRefresh => true;
-
-    /// <summary>True when roots beside Apple's are trusted (a test configuration).</summary>
-    public bool HasTestOnlyRoots { get; }
 
     /// <summary>
     /// The backend's verifier, from its settings. Test-only roots are logged as a warning at every start, so a
@@ -281,19 +276,8 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
             throw Invalid("The authenticator data carries no attested credential data (AT flag clear).");
         }
 
-        AppAttestEnvironment environment;
-        if (authenticatorData.Aaguid.AsSpan().SequenceEqual(ProductionAaguid))
-        {
-            environment = AppAttestEnvironment.Production;
-        }
-        else if (authenticatorData.Aaguid.AsSpan().SequenceEqual(DevelopmentAaguid))
-        {
-            environment = AppAttestEnvironment.Development;
-        }
-        else
-        {
-            throw Invalid("The aaguid is neither App Attest's production nor its development value.");
-        }
+        var environment = EnvironmentOf(authenticatorData.Aaguid)
+            ?? throw Invalid("The aaguid is neither App Attest's production nor its development value.");
 
         // Step 9: the credential id is the key id.
         if (!CryptographicOperations.FixedTimeEquals(authenticatorData.CredentialId, keyId))
@@ -409,14 +393,16 @@ public sealed partial class AppleAppAttestVerifier : IEvidenceVerifier
             }
         }
 
-        AppAttestEnvironment? environment = authenticatorData?.Aaguid switch
-        {
-            { } aaguid when aaguid.AsSpan().SequenceEqual(ProductionAaguid) => AppAttestEnvironment.Production,
-            { } aaguid when aaguid.AsSpan().SequenceEqual(DevelopmentAaguid) => AppAttestEnvironment.Development,
-            _ => null,
-        };
-        return new AppAttestAttestationFacts(keyId, environment, authenticatorData?.SignCount, publicKey);
+        return new AppAttestAttestationFacts(keyId, EnvironmentOf(authenticatorData?.Aaguid), authenticatorData?.SignCount, publicKey);
     }
+
+    /// <summary>The environment an aaguid names: <c>appattest</c> + seven zero bytes, or <c>appattestdevelop</c>; null for any other.</summary>
+    private static AppAttestEnvironment? EnvironmentOf(byte[]? aaguid) => aaguid switch
+    {
+        not null when aaguid.AsSpan().SequenceEqual(ProductionAaguid) => AppAttestEnvironment.Production,
+        not null when aaguid.AsSpan().SequenceEqual(DevelopmentAaguid) => AppAttestEnvironment.Development,
+        _ => null,
+    };
 
     /// <summary>The counter an assertion carries, without verifying it; null when unreadable.</summary>
     public static long? DescribeAssertionCounter(byte[] assertion)
