@@ -49,6 +49,17 @@ public static class ClassicIntegrityToken
         return IntegrityVerdict.Parse(payload);
     }
 
+    /// <summary>
+    /// Splits <paramref name="token"/> at its dots; false unless every part is empty or base64url text (the shape of every
+    /// compact JWS and JWE, classic or standard, checked before any parser, secret or Google call).
+    /// </summary>
+    public static bool TrySplitBase64UrlParts(string token, out string[] parts)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        parts = token.Split('.');
+        return parts.All(p => p.Length == 0 || Base64Flexible.IsBase64UrlText(p, MaxLength));
+    }
+
     /// <summary>The JWE layer: the compact JWS inside <paramref name="token"/>.</summary>
     /// <exception cref="AttestationException"><c>attestation_invalid</c>.</exception>
     public static string Decrypt(string token, PlayIntegrityKeys keys)
@@ -57,7 +68,7 @@ public static class ClassicIntegrityToken
         ArgumentNullException.ThrowIfNull(keys);
 
         // RFC 7516 §7.1: five base64url parts. Checked before any parser sees the text.
-        if (token.Length > MaxLength || !LooksLikeJwe(token) || !token.Split('.').All(p => p.Length == 0 || Base64Flexible.IsBase64UrlText(p, MaxLength)))
+        if (token.Length > MaxLength || !LooksLikeJwe(token) || !TrySplitBase64UrlParts(token, out var parts))
         {
             throw Invalid("The integrity token is not a compact JWE.");
         }
@@ -80,7 +91,6 @@ public static class ClassicIntegrityToken
         }
 
         // §5.2 step 2: the other four parts, in compact order (header, encrypted key, IV, ciphertext, tag).
-        var parts = token.Split('.');
         if (!TryDecode(parts[1], WrappedKeyLength, out var wrappedKey)
             || !TryDecode(parts[2], IvLength, out var iv)
             || !TryDecode(parts[4], TagLength, out var tag)

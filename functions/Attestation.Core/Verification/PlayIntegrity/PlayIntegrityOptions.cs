@@ -9,7 +9,7 @@ public sealed class PlayIntegrityOptions
 
     /// <summary>The Play Integrity API; tests point it at a local fake. <c>v1/{packageName}:decodeIntegrityToken</c> is appended.</summary>
     [Required]
-    public Uri DecodeEndpoint { get; set; } = new("https://playintegrity.googleapis.com/");
+    public Uri DecodeEndpoint { get; set; } = PlayIntegrityOptionsValidator.GoogleEndpoint;
 
     /// <summary>How long one decode call may take before the attestation answers 503.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]

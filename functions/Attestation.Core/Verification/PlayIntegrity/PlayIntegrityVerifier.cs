@@ -119,7 +119,7 @@ public sealed partial class PlayIntegrityVerifier : IEvidenceVerifier
 
         // Tokens are base64url parts joined by dots. Anything else is refused here, before a secret is read or Google is
         // asked: the decode quota must not be spent on input that cannot be a token.
-        if (token.Length < MinTokenLength || !token.Split('.').All(p => p.Length == 0 || Base64Flexible.IsBase64UrlText(p, ClassicIntegrityToken.MaxLength)))
+        if (token.Length < MinTokenLength || !ClassicIntegrityToken.TrySplitBase64UrlParts(token, out _))
         {
             throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The integrity token is malformed.");
         }
