@@ -1,7 +1,7 @@
 using Attestation.Azure.Tables;
 using Attestation.Core.Administration;
+using Attestation.Core.Apps;
 using Attestation.Core.Devices;
-using Attestation.Core.Policies;
 using Attestation.Functions.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;

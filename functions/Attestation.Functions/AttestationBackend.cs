@@ -1,19 +1,20 @@
 using Attestation.Azure.KeyVault;
 using Attestation.Azure.Tables;
 using Attestation.Core;
+using Attestation.Core.Apps;
 using Attestation.Core.Attestations;
 using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.Core.Health;
 using Attestation.Core.Maintenance;
-using Attestation.Core.Policies;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Android;
+using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Platforms.Debug;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Secrets;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
-using Attestation.Core.Verification;
-using Attestation.Core.Verification.Apple;
-using Attestation.Core.Verification.Debug;
-using Attestation.Core.Verification.PlayIntegrity;
 using Attestation.Functions.Telemetry;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -52,17 +53,14 @@ public static class AttestationBackend
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
             .ValidateOnStart();
 
-        // Evidence verifiers: one per platform.
-        services.AddSingleton<IEvidenceVerifier, DebugEvidenceVerifier>();
-        services.AddOptions<AppleAppAttestOptions>().Bind(configuration.GetSection(AppleAppAttestOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AppleAppAttestOptions>>(new AppleAppAttestOptionsValidator(RunsInAzure()));
-        services.AddSingleton<IEvidenceVerifier>(provider => AppleAppAttestVerifier.Create(
-            provider.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<AppleAppAttestVerifier>>()));
-        services.AddAndroidKeyAttestation(configuration);
-        services.AddSingleton<IEvidenceVerifier, PlayIntegrityVerifier>();
-        services.AddSingleton<EvidenceVerifierCatalog>();
+        // The platforms: each registers itself (options, verifiers, policy checks) from its own folder of Attestation.Core.
+        var runsInAzure = RunsInAzure();
+        services.AddAppleAppAttestPlatform(configuration, runsInAzure);
+        services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure);
+        services.AddAndroidStatusList();
+        services.AddPlayIntegrityPlatform(configuration, runsInAzure);
+        services.AddDebugPlatform();
+        services.AddSingleton<PlatformCatalog>();
         services.AddSingleton<AppPolicyReader>();
         services.AddAppRegistryAndAdminApi(configuration);
 
@@ -106,8 +104,6 @@ public static class AttestationBackend
             KeyVaultSigningKeyProvider.CreateClientOptions()));
 
         // Play Integrity: standard tokens are decoded by Google (one call per attestation, no retry: the quota is per day).
-        services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(RunsInAzure()));
         services.AddSingleton<IPlayIntegrityDecoder>(provider => new GooglePlayIntegrityDecoder(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
             provider.GetRequiredService<IOptions<PlayIntegrityOptions>>(),

@@ -1,7 +1,8 @@
 using Attestation.Azure.Tables;
+using Attestation.Core.Apps;
+using Attestation.Core.Attestations;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.Debug;
+using Attestation.Core.Platforms.Debug;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -115,7 +116,7 @@ public class AppRegistryTests
 
         return new AppRegistry(
             store,
-            new AppPolicyReader([new DebugEvidenceVerifier()]),
+            new AppPolicyReader(new PlatformCatalog([DebugPlatformRegistration.Create()])),
             Options.Create(options),
             Options.Create(new AppRegistryOptions { RefreshInterval = Interval }),
             _clock,

@@ -1,5 +1,8 @@
 using Attestation.Azure.Tables;
-using Attestation.Core.Policies;
+using Attestation.Core.Apps;
+using Attestation.Core.Platforms.Android;
+using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Platforms.PlayIntegrity;
 
 namespace Attestation.Azure.Tests;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Apps;
+using Attestation.Core.Platforms.Android;
 using BenchmarkDotNet.Attributes;
 
 namespace Attestation.Benchmarks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Attestation.Core.Verification.Apple;
+using Attestation.Core.Platforms.Apple;
 using BenchmarkDotNet.Attributes;
 
 namespace Attestation.Benchmarks;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms.PlayIntegrity;
 using BenchmarkDotNet.Attributes;
 
 namespace Attestation.Benchmarks;

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
 
 namespace Attestation.Core.Tests;
 

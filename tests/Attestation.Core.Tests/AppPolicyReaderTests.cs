@@ -1,6 +1,7 @@
-using Attestation.Core.Policies;
-using Attestation.Core.Verification;
-using Attestation.Core.Verification.Debug;
+using Attestation.Core.Apps;
+using Attestation.Core.Attestations;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Debug;
 
 namespace Attestation.Core.Tests;
 
@@ -8,13 +9,8 @@ public class AppPolicyReaderTests
 {
     private const string LocalDebugTokenSha256 = "e2fbfc533db9e315d52e7b74fb097270ea7c0623f16da29978b3d95e52502009";
 
-    private static readonly AppPolicyReader Reader = new(
-    [
-        new DebugEvidenceVerifier(),
-        new PlatformNotAvailableVerifier(Platforms.AppleAppAttest),
-        new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation),
-        new PlatformNotAvailableVerifier(Platforms.PlayIntegrity),
-    ]);
+    // Only the debug platform is registered: the others' sections are checked by their own validators' tests.
+    private static readonly AppPolicyReader Reader = new(new PlatformCatalog([DebugPlatformRegistration.Create()]));
 
     [Fact]
     public void AValidAppBecomesAPolicy()
@@ -26,8 +22,8 @@ public class AppPolicyReaderTests
         Assert.Equal(FailureMode.Decoy, policy.FailureMode);
         Assert.True(policy.IsPlatformEnabled("debug"));
         Assert.False(policy.IsPlatformEnabled("play-integrity"));
-        Assert.True(policy.IsRegisteredDebugToken("local-debug-token"));
-        Assert.False(policy.IsRegisteredDebugToken("local-debug-tokeN"));
+        Assert.True(policy.Debug.IsRegistered("local-debug-token"));
+        Assert.False(policy.Debug.IsRegistered("local-debug-tokeN"));
     }
 
     [Theory]

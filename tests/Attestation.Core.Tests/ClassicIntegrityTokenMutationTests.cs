@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests;

@@ -1,5 +1,5 @@
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms.PlayIntegrity;
 
 namespace Attestation.Core.Tests;
 

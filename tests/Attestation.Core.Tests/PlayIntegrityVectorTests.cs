@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests;
@@ -278,7 +278,7 @@ public class PlayIntegrityVectorTests
         // QUIRKS.md: the verdict's digests are base64url; an allow-list may write the same digest in hex.
         var hex = Convert.ToHexString(Convert.FromBase64String(PadBase64("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8".Replace('-', '+').Replace('_', '/'))));
         var verdict = IntegrityVerdict.Parse(WorldcoinCase("optional-fields-absent"));
-        Assert.True(Policies.SigningCertificateDigest.TryParse(hex, out var digest));
+        Assert.True(Attestation.Core.Platforms.SigningCertificateDigest.TryParse(hex, out var digest));
 
         WorldcoinRequirements().Check(verdict, verdict.Timestamp);
         var other = new IntegrityVerdictRequirements
@@ -292,7 +292,7 @@ public class PlayIntegrityVectorTests
 
     private static IntegrityVerdictRequirements WorldcoinRequirements(bool withDigest = true)
     {
-        Assert.True(Policies.SigningCertificateDigest.TryParse("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8", out var digest));
+        Assert.True(Attestation.Core.Platforms.SigningCertificateDigest.TryParse("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8", out var digest));
         return new IntegrityVerdictRequirements
         {
             PackageName = "com.worldcoin.staging",

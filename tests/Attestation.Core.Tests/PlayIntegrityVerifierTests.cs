@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Secrets;
-using Attestation.Core.Verification.PlayIntegrity;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -36,8 +36,8 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     public async Task AGenuineClassicTokenForTheChallengeAttestsAsANewRandomDevice()
     {
         var verifier = Verifier();
-        var first = await verifier.VerifyAttestationAsync(Policy(), Challenge, Evidence(Token()));
-        var second = await verifier.VerifyAttestationAsync(Policy(), Challenge, Evidence(Token()));
+        var first = await verifier.VerifyAsync(Policy(), Challenge, Evidence(Token()));
+        var second = await verifier.VerifyAsync(Policy(), Challenge, Evidence(Token()));
 
         Assert.NotEqual(first.DeviceId, second.DeviceId);
         Assert.Equal(32, Convert.FromBase64String(first.DeviceId.Replace('-', '+').Replace('_', '/') + "=").Length);
@@ -52,7 +52,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     {
         var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Text.Base64Flexible.ToBase64Url(new byte[32])));
 
-        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(token)));
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token)));
 
         Assert.Equal(AttestationErrorCode.PolicyViolation, refusal.Code);
         Assert.Contains("signed", refusal.Detail, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     [Fact]
     public async Task AVerdictForAnotherChallengeIsAttestationInvalid()
     {
-        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), "another-challenge", Evidence(Token())));
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), "another-challenge", Evidence(Token())));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
     }
@@ -71,7 +71,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     {
         var policy = Policy(p => p.MinimumDeviceVerdict = "strong");
 
-        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(Token())));
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(policy, Challenge, Evidence(Token())));
 
         Assert.Equal(AttestationErrorCode.PolicyViolation, refusal.Code);
         Assert.Contains("MEETS_STRONG_INTEGRITY", refusal.Detail, StringComparison.Ordinal);
@@ -83,8 +83,8 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Digest, appRecognition: "UNRECOGNIZED_VERSION"));
         var policy = Policy(p => p.AllowedAppRecognitionVerdicts.Add("UNRECOGNIZED_VERSION"));
 
-        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(token));
-        await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(token)));
+        await Verifier().VerifyAsync(policy, Challenge, Evidence(token));
+        await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token)));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         _decoder.Verdict = PlayIntegrityTokenFactory.Verdict(Package, nonce: null, Now, Digest, requestHash: Challenge).ToJsonString();
         var policy = Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; });
 
-        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
+        await Verifier().VerifyAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
 
         Assert.Equal(1, _decoder.Calls);
         Assert.Equal(Package, _decoder.LastPackage);
@@ -106,7 +106,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     [InlineData("a+b/c=d+e/f=g+h/i=j+k/l=m")]
     public async Task AnObviouslyMalformedStandardTokenNeverReachesGoogle(string token)
     {
-        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAttestationAsync(Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; }), Challenge, Evidence(token)));
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; }), Challenge, Evidence(token)));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
         Assert.Equal(0, _decoder.Calls);
@@ -118,10 +118,10 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         _decoder.Verdict = PlayIntegrityTokenFactory.Verdict(Package, nonce: null, Now, Digest, requestHash: Challenge).ToJsonString();
         var policy = Policy(p => { p.Mode = "both"; p.ServiceAccountSecretName = "pi-service-account"; });
 
-        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence(Token()));
+        await Verifier().VerifyAsync(policy, Challenge, Evidence(Token()));
         Assert.Equal(0, _decoder.Calls);
 
-        await Verifier().VerifyAttestationAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
+        await Verifier().VerifyAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40)));
         Assert.Equal(1, _decoder.Calls);
     }
 
@@ -130,7 +130,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     {
         _secrets.Remove("pi-verification");
 
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(Token())));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(Token())));
     }
 
     [Fact]
@@ -138,18 +138,17 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     {
         _secrets["pi-decryption"] = Convert.ToBase64String(new byte[16]);
 
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAttestationAsync(Policy(), Challenge, Evidence(Token())));
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(Token())));
     }
 
     [Fact]
-    public async Task ARefreshIsRefreshUnsupported()
+    public void ARefreshIsRefreshUnsupported()
     {
-        var verifier = Verifier();
+        var platform = PlayIntegrityPlatformRegistration.Create(Verifier());
 
-        Assert.False(verifier.SupportsRefresh);
-        var refusal = Assert.Throws<AttestationException>(() => verifier.ReadProof(JsonDocument.Parse("{}").RootElement));
+        Assert.False(platform.SupportsRefresh);
+        var refusal = Assert.Throws<AttestationException>(() => platform.ReadProof(JsonDocument.Parse("{}").RootElement));
         Assert.Equal(AttestationErrorCode.RefreshUnsupported, refusal.Code);
-        await Task.CompletedTask;
     }
 
     [Theory]
@@ -165,14 +164,12 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     }
 
     [Fact]
-    public void TheDemoPolicyHasNoProblems() => Assert.Empty(Verifier().ValidatePolicy(Policy()));
+    public void TheDemoPolicyHasNoProblems() => Assert.Empty(new PlayIntegrityPolicyValidator().Validate(Policy()));
 
     [Fact]
     public void AnAppWithoutThePlayIntegritySectionIsRefusedAtStart()
     {
-        var policy = new AppPolicy(Package, [Platforms.PlayIntegrity], FailureMode.Reject, []);
-
-        Assert.Contains(Verifier().ValidatePolicy(policy), p => p.Contains("section is missing", StringComparison.Ordinal));
+        Assert.Contains(new PlayIntegrityPolicyValidator().Validate(null), p => p.Contains("section is missing", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -201,7 +198,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
             }
         });
 
-        Assert.Single(Verifier().ValidatePolicy(policy));
+        Assert.Single(new PlayIntegrityPolicyValidator().Validate(policy));
     }
 
     private PlayIntegrityVerifier Verifier() =>
@@ -209,11 +206,11 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
 
     private string Token() => _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now.AddSeconds(-20), Digest));
 
-    private static Verification.IPlatformEvidence Evidence(string token) =>
+    private static PlayIntegrityEvidence Evidence(string token) =>
         new PlayIntegrityVerifier(new ConfigurationSecretStore([]), new CountingDecoder(), TimeProvider.System, NullLogger<PlayIntegrityVerifier>.Instance)
             .ReadEvidence(JsonSerializer.SerializeToElement(new { integrityToken = token }));
 
-    private static AppPolicy Policy(Action<PlayIntegrityPolicy>? change = null)
+    private static PlayIntegrityPolicy Policy(Action<PlayIntegrityPolicy>? change = null)
     {
         var section = new PlayIntegrityPolicy
         {
@@ -223,7 +220,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         };
         section.SigningCertificateDigests.Add(Digest);
         change?.Invoke(section);
-        return new AppPolicy(Package, [Platforms.PlayIntegrity], FailureMode.Reject, []) { PlayIntegrity = section };
+        return section;
     }
 
     /// <summary>Stands in for Google in unit tests: returns a set verdict and counts calls (the real client is tested against a fake server).</summary>

@@ -1,4 +1,6 @@
-using Attestation.Core.Policies;
+using Attestation.Core.Apps;
+
+using Attestation.Core.Platforms;
 
 namespace Attestation.Core.Tests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Attestation.Core.Administration;
-using Attestation.Core.Policies;
+using Attestation.Core.Apps;
 using Attestation.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Attestation.Azure.KeyVault;
 using Attestation.Core;
+using Attestation.Core.Platforms;
 using Attestation.Core.Tokens;
 using Attestation.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,7 +107,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
         var otherInstance = new TokenIssuer(_backend.Services.GetRequiredService<IOptions<TokenOptions>>(), _clock);
         var deviceId = Attestation.Core.Text.Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
 
-        var token = otherInstance.Issue(new SigningKeySet(SigningKey.FromBase64(v2, Secret(2))!, null), new TokenSubject(deviceId, RunningBackend.DemoApp, Platforms.Debug, null)).Token;
+        var token = otherInstance.Issue(new SigningKeySet(SigningKey.FromBase64(v2, Secret(2))!, null), new TokenSubject(deviceId, RunningBackend.DemoApp, PlatformNames.Debug, null)).Token;
 
         Assert.True((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
     }

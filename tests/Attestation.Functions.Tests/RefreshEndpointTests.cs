@@ -1,6 +1,7 @@
 using System.Net;
 using Attestation.Core;
 using Attestation.Core.Devices;
+using Attestation.Core.Platforms;
 using Attestation.Core.Text;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -38,7 +39,7 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     public async Task TheDebugTokenOfAnotherDeviceIsProofInvalid()
     {
         (await _backend.AttestDebugAsync()).Dispose();
-        await RegisterAsync("someone-else", Platforms.Debug, DeviceStatus.Active);
+        await RegisterAsync("someone-else", PlatformNames.Debug, DeviceStatus.Active);
 
         using var response = await _backend.RefreshDebugAsync("someone-else");
 
@@ -60,7 +61,7 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     [Fact]
     public async Task ARevokedDeviceIsDeviceRevokedAtRefreshAndAtVerify()
     {
-        var deviceId = await RegisterAsync("revoked-device", Platforms.Debug, DeviceStatus.Active);
+        var deviceId = await RegisterAsync("revoked-device", PlatformNames.Debug, DeviceStatus.Active);
         var token = await IssueTokenDirectlyAsync(deviceId);
         Assert.True((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
 
@@ -74,7 +75,7 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     [Fact]
     public async Task APlayIntegrityDeviceCannotRefresh()
     {
-        var deviceId = await RegisterAsync("play-device", Platforms.PlayIntegrity, DeviceStatus.Active);
+        var deviceId = await RegisterAsync("play-device", PlatformNames.PlayIntegrity, DeviceStatus.Active);
 
         using var response = await _backend.PostAsync("/api/v1/token/refresh", new { appId = RunningBackend.DemoApp, deviceId, challenge = await _backend.ChallengeAsync() });
 
@@ -118,6 +119,6 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     {
         var keys = await _backend.Services.GetRequiredService<Attestation.Core.Tokens.ISigningKeyProvider>().GetKeysAsync();
         var issuer = _backend.Services.GetRequiredService<Attestation.Core.Tokens.TokenIssuer>();
-        return issuer.Issue(keys, new Attestation.Core.Tokens.TokenSubject(deviceId, RunningBackend.DemoApp, Platforms.Debug, null)).Token;
+        return issuer.Issue(keys, new Attestation.Core.Tokens.TokenSubject(deviceId, RunningBackend.DemoApp, PlatformNames.Debug, null)).Token;
     }
 }

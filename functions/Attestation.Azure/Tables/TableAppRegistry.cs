@@ -1,5 +1,5 @@
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
 using Azure;
 using Azure.Data.Tables;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
 using Attestation.Core.Text;
 using Microsoft.Extensions.Logging;
 

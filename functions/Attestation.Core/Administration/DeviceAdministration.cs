@@ -1,6 +1,6 @@
+using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
 using Attestation.Core.Text;
 using Microsoft.Extensions.Logging;
 

@@ -1,11 +1,11 @@
+using Attestation.Core.Apps;
 using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
+using Attestation.Core.Platforms;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Attestation.Core.Tokens;
-using Attestation.Core.Verification;
 using Microsoft.Extensions.Logging;
 
 namespace Attestation.Core.Attestations;
@@ -18,7 +18,7 @@ namespace Attestation.Core.Attestations;
 public sealed partial class AttestationService(
     IAppPolicyProvider policies,
     ChallengeService challenges,
-    EvidenceVerifierCatalog verifiers,
+    PlatformCatalog platforms,
     IDeviceRegistry devices,
     ISigningKeyProvider signingKeys,
     TokenIssuer issuer,
@@ -49,17 +49,13 @@ public sealed partial class AttestationService(
         var policy = await FindPolicyAsync(command.AppId, cancellationToken).ConfigureAwait(false);
         outcome.AppId = policy.AppId;
         var binding = ReadBinding(command.Binding);
-        if (!Platforms.IsKnown(command.Platform))
-        {
-            throw AttestationException.InvalidRequest($"platform must be one of: {string.Join(", ", Platforms.All)}.");
-        }
-
-        outcome.Platform = command.Platform;
-        var verifier = verifiers.For(command.Platform);
+        var platform = platforms.Find(command.Platform)
+            ?? throw AttestationException.InvalidRequest($"platform must be one of: {string.Join(", ", platforms.Names)}.");
+        outcome.Platform = platform.Name;
 
         // Everything that can refuse the request as malformed, or fail for want of a signing key, happens before the first
         // write, so that bad input and a Key Vault outage change nothing.
-        var evidence = verifier.ReadEvidence(command.Evidence);
+        var evidence = platform.ReadEvidence(command.Evidence);
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
 
         try
@@ -70,7 +66,7 @@ public sealed partial class AttestationService(
                 throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{command.Platform}' is not enabled for this app.");
             }
 
-            var verdict = await verifier.VerifyAttestationAsync(policy, command.Challenge, evidence, cancellationToken).ConfigureAwait(false);
+            var verdict = await evidence.VerifyAsync(policy, command.Challenge, cancellationToken).ConfigureAwait(false);
             await RegisterAsync(policy.AppId, command.Platform, verdict, cancellationToken).ConfigureAwait(false);
 
             var token = issuer.Issue(keys, new TokenSubject(verdict.DeviceId, policy.AppId, command.Platform, binding));
@@ -109,13 +105,13 @@ public sealed partial class AttestationService(
         var registration = await devices.FindAsync(policy.AppId, deviceId, cancellationToken).ConfigureAwait(false);
 
         // Shape checks that depend on the registered platform come before the challenge is consumed.
-        IEvidenceVerifier? verifier = null;
-        IPlatformEvidence? proof = null;
+        PendingRefresh? proof = null;
         if (registration is not null)
         {
-            verifier = verifiers.For(registration.Platform);
-            outcome.Platform = registration.Platform;
-            if (!verifier.SupportsRefresh)
+            var registered = platforms.Find(registration.Platform)
+                ?? throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not available in this backend.");
+            outcome.Platform = registered.Name;
+            if (!registered.SupportsRefresh)
             {
                 throw new AttestationException(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{registration.Platform}' cannot refresh; attest again.");
             }
@@ -125,7 +121,7 @@ public sealed partial class AttestationService(
                 throw AttestationException.InvalidRequest("proof is required.");
             }
 
-            proof = verifier.ReadProof(proofElement);
+            proof = registered.ReadProof(proofElement);
         }
 
         var platform = registration?.Platform ?? PlatformOfProof(command.Proof);
@@ -133,7 +129,7 @@ public sealed partial class AttestationService(
         try
         {
             await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
-            if (registration is null || verifier is null || proof is null)
+            if (registration is null || proof is null)
             {
                 throw new AttestationException(AttestationErrorCode.DeviceUnknown, "No device with this id is registered for this app; attest first.");
             }
@@ -148,7 +144,7 @@ public sealed partial class AttestationService(
                 throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not enabled for this app.");
             }
 
-            var verdict = await verifier.VerifyRefreshAsync(policy, registration, command.Challenge, proof, cancellationToken).ConfigureAwait(false);
+            var verdict = await proof.VerifyAsync(policy, registration, command.Challenge, cancellationToken).ConfigureAwait(false);
 
             // The conditional write is what makes a counter single use: of two refreshes that read the same registration,
             // only the first write succeeds.
@@ -233,15 +229,30 @@ public sealed partial class AttestationService(
     }
 
     /// <summary>
-    /// For a decoy answer to an unknown device: the platform its proof looks like, so the decoy token's <c>plat</c> claim
-    /// does not give away that the device is unknown.
+    /// For a decoy answer to an unknown device: the first refreshing platform that reads the proof, so the decoy token's
+    /// <c>plat</c> claim does not give away that the device is unknown. Only the platforms read proofs; this flow knows no
+    /// platform's JSON.
     /// </summary>
-    private static string PlatformOfProof(System.Text.Json.JsonElement? proof) => proof switch
+    private string PlatformOfProof(System.Text.Json.JsonElement? proof)
     {
-        { ValueKind: System.Text.Json.JsonValueKind.Object } p when p.TryGetProperty("assertion", out _) => Platforms.AppleAppAttest,
-        { ValueKind: System.Text.Json.JsonValueKind.Object } p when p.TryGetProperty("signature", out _) => Platforms.AndroidKeyAttestation,
-        _ => Platforms.Debug,
-    };
+        if (proof is { } element)
+        {
+            foreach (var candidate in platforms.Refreshing)
+            {
+                try
+                {
+                    candidate.ReadProof(element);
+                    return candidate.Name;
+                }
+                catch (AttestationException)
+                {
+                    // Not this platform's shape.
+                }
+            }
+        }
+
+        return PlatformNames.Debug;
+    }
 
     private static string RandomDeviceId() => Base64Flexible.ToBase64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 

@@ -100,7 +100,7 @@ public sealed class FlowOutcome
     /// <summary>The registered app, once known.</summary>
     public string? AppId { get; set; }
 
-    /// <summary>The platform, once known to be one of <see cref="Platforms.All"/>.</summary>
+    /// <summary>The platform, once known to be one of <see cref="Platforms.PlatformNames.All"/>.</summary>
     public string? Platform { get; set; }
 
     /// <summary>One of the constants of this class; <see cref="Failed"/> until the request ends otherwise.</summary>

@@ -1,5 +1,5 @@
 using Attestation.Core.Administration;
-using Attestation.Core.Policies;
+using Attestation.Core.Apps;
 using Attestation.Functions.Http;
 using Attestation.Functions.Security;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Attestation.Core.Apps;
 using Attestation.Core.Devices;
-using Attestation.Core.Policies;
 
 namespace Attestation.Functions.Http;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 
 namespace Attestation.Core.Tests.Android;
 

@@ -19,7 +19,7 @@ public sealed class AndroidKeyAttestationVerifierTests
         var verifier = AndroidTestKit.Verifier(chain);
         var evidence = verifier.ReadEvidence(AndroidTestKit.Json(chain.Evidence()));
 
-        var verdict = await verifier.VerifyAttestationAsync(AndroidTestKit.App(), Challenge, evidence);
+        var verdict = await verifier.VerifyAsync(AndroidTestKit.Policy(), Challenge, evidence);
 
         Assert.Equal(Base64Flexible.ToBase64Url(SHA256.HashData(chain.LeafPublicKey)), verdict.DeviceId);
         Assert.Equal(verdict.DeviceId, evidence.ClaimedDeviceId);
@@ -51,7 +51,7 @@ public sealed class AndroidKeyAttestationVerifierTests
         var verifier = AndroidTestKit.Verifier(new AndroidTestChain());
         var evidence = verifier.ReadEvidence(AndroidTestKit.Json(new { certificateChain = new[] { "AAAA", "AAAA" } }));
 
-        var error = await Assert.ThrowsAsync<AttestationException>(() => verifier.VerifyAttestationAsync(AndroidTestKit.App(), Challenge, evidence));
+        var error = await Assert.ThrowsAsync<AttestationException>(() => verifier.VerifyAsync(AndroidTestKit.Policy(), Challenge, evidence));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
         Assert.Null(evidence.ClaimedDeviceId);
@@ -106,12 +106,12 @@ public sealed class AndroidKeyAttestationVerifierTests
         Assert.Equal(AttestationErrorCode.InvalidRequest, error.Code);
     }
 
-    private static Task<Verification.RefreshVerdict> Refresh(AndroidTestChain chain, byte[] signature)
+    private static Task<Attestation.Core.Platforms.RefreshVerdict> Refresh(AndroidTestChain chain, byte[] signature)
     {
         var verifier = AndroidTestKit.Verifier(chain);
-        var registration = new DeviceRegistration("com.contoso.demo", "id", Platforms.AndroidKeyAttestation, chain.LeafPublicKey, 0,
+        var registration = new DeviceRegistration("com.contoso.demo", "id", Attestation.Core.Platforms.PlatformNames.AndroidKeyAttestation, chain.LeafPublicKey, 0,
             AndroidTestKit.Now, AndroidTestKit.Now, "android", DeviceStatus.Active);
         var proof = verifier.ReadProof(AndroidTestKit.Json(new { signature = Base64Flexible.ToBase64Url(signature) }));
-        return verifier.VerifyRefreshAsync(AndroidTestKit.App(), registration, Challenge, proof);
+        return verifier.VerifyAsync(AndroidTestKit.Policy(), registration, Challenge, proof);
     }
 }

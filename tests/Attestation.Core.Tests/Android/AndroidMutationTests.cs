@@ -1,5 +1,5 @@
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests.Android;

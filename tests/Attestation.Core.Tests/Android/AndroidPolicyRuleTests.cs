@@ -1,4 +1,4 @@
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests.Android;
@@ -92,29 +92,27 @@ public sealed class AndroidPolicyRuleTests
     [Fact]
     public void APolicyWithoutPackageOrSigningDigestsDoesNotStart()
     {
-        var verifier = AndroidTestKit.Verifier(new AndroidTestChain());
-        var empty = new Attestation.Core.Policies.AndroidKeyAttestationPolicy();
+        var validator = new AndroidKeyAttestationPolicyValidator();
+        var empty = new AndroidKeyAttestationPolicy();
 
-        var problems = verifier.ValidatePolicy(AndroidTestKit.App(empty)).ToList();
+        var problems = validator.Validate(empty).ToList();
 
         Assert.Contains(problems, p => p.Contains("PackageName", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("SigningCertificateDigests", StringComparison.Ordinal));
-        Assert.Empty(verifier.ValidatePolicy(AndroidTestKit.App()));
+        Assert.Empty(validator.Validate(AndroidTestKit.Policy()));
     }
 
     [Fact]
     public void AMissingSectionABadDigestABadLevelOrABadPatchLevelDoesNotStart()
     {
-        var verifier = AndroidTestKit.Verifier(new AndroidTestChain());
+        var validator = new AndroidKeyAttestationPolicyValidator();
         var bad = AndroidTestKit.Policy();
         bad.SigningCertificateDigests.Add("not-a-digest");
         bad.MinimumSecurityLevel = "software";
         bad.MinimumOsPatchLevel = 202613;
-        var noSection = new Attestation.Core.Policies.AppPolicy("com.contoso.demo", [Platforms.AndroidKeyAttestation], Attestation.Core.Policies.FailureMode.Reject, []);
-
-        var problems = verifier.ValidatePolicy(AndroidTestKit.App(bad)).ToList();
+        var problems = validator.Validate(bad).ToList();
 
         Assert.Equal(3, problems.Count);
-        Assert.Single(verifier.ValidatePolicy(noSection));
+        Assert.Single(validator.Validate(null));
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,9 +24,6 @@ internal static class AndroidTestKit
         policy.SigningCertificateDigests.Add(Convert.ToHexString(AndroidTestChain.DemoSigningDigest));
         return policy;
     }
-
-    public static AppPolicy App(AndroidKeyAttestationPolicy? android = null) =>
-        new("com.contoso.demo", [Platforms.AndroidKeyAttestation], FailureMode.Reject, []) { AndroidKey = android ?? Policy() };
 
     /// <summary>Verifies <paramref name="chain"/> (challenge "challenge") and returns "ok" or the refusal's wire code and detail.</summary>
     public static async Task<(string Code, string Detail)> VerifyAsync(AndroidTestChain chain, AndroidKeyAttestationPolicy? policy = null, AttestationStatusList? statusList = null, DateTimeOffset? at = null)

@@ -1,6 +1,6 @@
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests.Android;

@@ -17,9 +17,9 @@ public sealed class AttestationChainVerifierTests
     public async Task AChainUnderARootNobodyTrustsIsRefused()
     {
         var chain = new AndroidTestChain();
-        var verifier = new Attestation.Core.Verification.Android.AndroidKeyAttestationVerifier(
-            new Attestation.Core.Verification.Android.AttestationChainVerifier(),
-            new Attestation.Core.Verification.Android.FixedAttestationStatusSource(Attestation.Core.Verification.Android.AttestationStatusList.Empty),
+        var verifier = new Attestation.Core.Platforms.Android.AndroidKeyAttestationVerifier(
+            new Attestation.Core.Platforms.Android.AttestationChainVerifier(),
+            new Attestation.Core.Platforms.Android.FixedAttestationStatusSource(Attestation.Core.Platforms.Android.AttestationStatusList.Empty),
             TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<Errors.AttestationException>(() =>
@@ -182,7 +182,7 @@ public sealed class AttestationChainVerifierTests
         {
             using var root = X509CertificateLoader.LoadCertificate(AndroidVectors.ReadPem(File.ReadAllText(Path.Combine(AndroidVectors.Folder, file)))[0]);
             var key = root.PublicKey.ExportSubjectPublicKeyInfo();
-            var pinned = Attestation.Core.Verification.Android.GoogleAttestationRoots.All.Single(r => CryptographicOperations.FixedTimeEquals(r.SubjectPublicKeyInfo, key));
+            var pinned = Attestation.Core.Platforms.Android.GoogleAttestationRoots.All.Single(r => CryptographicOperations.FixedTimeEquals(r.SubjectPublicKeyInfo, key));
             Assert.Equal(kind, pinned.Kind);
         }
     }
@@ -193,6 +193,6 @@ public sealed class AttestationChainVerifierTests
         using var root = X509CertificateLoader.LoadCertificate(AndroidVectors.ReadPem(File.ReadAllText(Path.Combine(AndroidVectors.Folder, "android-keystore-software-attestation-root-NOT-TRUSTED.pem")))[0]);
         var key = root.PublicKey.ExportSubjectPublicKeyInfo();
 
-        Assert.DoesNotContain(Attestation.Core.Verification.Android.GoogleAttestationRoots.All, r => r.SubjectPublicKeyInfo.AsSpan().SequenceEqual(key));
+        Assert.DoesNotContain(Attestation.Core.Platforms.Android.GoogleAttestationRoots.All, r => r.SubjectPublicKeyInfo.AsSpan().SequenceEqual(key));
     }
 }

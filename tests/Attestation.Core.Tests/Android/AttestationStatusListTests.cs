@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.Apple;
+using Attestation.Core.Platforms.Apple;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests.Apple;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Attestation.Core.Errors;
-using Attestation.Core.Verification.Apple;
+using Attestation.Core.Platforms.Apple;
 using Attestation.TestSupport;
 
 namespace Attestation.Core.Tests.Apple;
@@ -268,23 +268,17 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
     [InlineData("ABCDE12345", "com.contoso/demo", "BundleId")]
     public void APolicyWithoutAUsableAppleSectionIsRefusedAtStart(string? teamId, string? bundleId, string expected)
     {
-        var policy = new Attestation.Core.Policies.AppPolicy("com.contoso.demo", ["apple-app-attest"], Attestation.Core.Policies.FailureMode.Reject, [])
-        {
-            Apple = teamId is null && bundleId is null ? null : new Attestation.Core.Policies.AppleAppAttestPolicy { TeamId = teamId, BundleId = bundleId },
-        };
+        var policy = teamId is null && bundleId is null ? null : new AppleAppAttestPolicy { TeamId = teamId, BundleId = bundleId };
 
-        Assert.Contains(_verifier.ValidatePolicy(policy), p => p.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(new AppleAppAttestPolicyValidator().Validate(policy), p => p.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
     public void AWellFormedAppleSectionIsAccepted()
     {
-        var policy = new Attestation.Core.Policies.AppPolicy("com.contoso.demo", ["apple-app-attest"], Attestation.Core.Policies.FailureMode.Reject, [])
-        {
-            Apple = new Attestation.Core.Policies.AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo" },
-        };
+        var policy = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo" };
 
-        Assert.Empty(_verifier.ValidatePolicy(policy));
+        Assert.Empty(new AppleAppAttestPolicyValidator().Validate(policy));
         Assert.Equal("ABCDE12345.com.contoso.demo", AppleAppAttestVerifier.AppIdOf(policy));
     }
 

@@ -3,17 +3,17 @@ using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Attestation.Core.Apps;
 using Attestation.Core.Attestations;
 using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Platforms.Debug;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Attestation.Core.Tokens;
-using Attestation.Core.Verification;
-using Attestation.Core.Verification.Apple;
-using Attestation.Core.Verification.Debug;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -36,7 +36,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
     {
         var deviceId = Base64Flexible.ToBase64Url(_device.KeyId);
         var registry = new SimultaneousReadRegistry(parties: 2);
-        registry.Seed(new DeviceRegistration(AppId, deviceId, Platforms.AppleAppAttest, _device.SubjectPublicKeyInfo, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "apple-app-attest development", DeviceStatus.Active));
+        registry.Seed(new DeviceRegistration(AppId, deviceId, PlatformNames.AppleAppAttest, _device.SubjectPublicKeyInfo, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "apple-app-attest development", DeviceStatus.Active));
         var challenges = new ChallengeService(new MemoryChallengeStore(), Options.Create(new ChallengeOptions()), TimeProvider.System);
         var service = Service(registry, challenges);
         var first = await challenges.IssueAsync(AppId);
@@ -78,19 +78,17 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
 
     private static AttestationService Service(IDeviceRegistry registry, ChallengeService challenges)
     {
-        var policy = new AppPolicy(AppId, [Platforms.AppleAppAttest], FailureMode.Reject, [])
+        var policy = new AppPolicy(AppId, [PlatformNames.AppleAppAttest], FailureMode.Reject, [])
         {
             Apple = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = AppId, AllowDevelopment = true },
         };
-        var verifiers = new EvidenceVerifierCatalog(
+        var platforms = new PlatformCatalog(
         [
-            new AppleAppAttestVerifier(TimeProvider.System),
-            new DebugEvidenceVerifier(),
-            new PlatformNotAvailableVerifier(Platforms.AndroidKeyAttestation),
-            new PlatformNotAvailableVerifier(Platforms.PlayIntegrity),
+            AppleAppAttestPlatformRegistration.Create(new AppleAppAttestVerifier(TimeProvider.System)),
+            DebugPlatformRegistration.Create(),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);
-        return new AttestationService(new OnePolicy(policy), challenges, verifiers, registry, new FixedKeys(), issuer, TimeProvider.System, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
+        return new AttestationService(new OnePolicy(policy), challenges, platforms, registry, new FixedKeys(), issuer, TimeProvider.System, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
     }
 
     /// <summary>Meters of their own, so that nothing else listening to the process sees this test's counts.</summary>

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.Android;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Android;
 
 namespace Attestation.Cli.Commands;
 

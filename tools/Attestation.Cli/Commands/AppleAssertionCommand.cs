@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms.Apple;
 using Attestation.Core.Text;
-using Attestation.Core.Verification.Apple;
 
 namespace Attestation.Cli.Commands;
 

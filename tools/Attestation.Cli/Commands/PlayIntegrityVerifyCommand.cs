@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Attestation.Core.Apps;
 using Attestation.Core.Errors;
-using Attestation.Core.Policies;
-using Attestation.Core.Verification.PlayIntegrity;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.PlayIntegrity;
 
 namespace Attestation.Cli.Commands;
 

@@ -1,0 +1,48 @@
+using Attestation.Core.Platforms.Android;
+using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Platforms.Debug;
+using Attestation.Core.Platforms.PlayIntegrity;
+
+namespace Attestation.Core.Apps;
+
+/// <summary>
+/// What one app accepts. Platform verifiers read their own section (<see cref="Apple"/>, <see cref="AndroidKey"/>,
+/// <see cref="PlayIntegrity"/>, <see cref="Debug"/>) and check it with
+/// their <c>IPlatformPolicyValidator</c>.
+/// </summary>
+public sealed class AppPolicy
+{
+    public AppPolicy(string appId, IEnumerable<string> platforms, FailureMode failureMode, IEnumerable<byte[]> debugTokenHashes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        ArgumentNullException.ThrowIfNull(platforms);
+        ArgumentNullException.ThrowIfNull(debugTokenHashes);
+        AppId = appId;
+        Platforms = new HashSet<string>(platforms, StringComparer.Ordinal);
+        FailureMode = failureMode;
+        Debug = new DebugPolicy(debugTokenHashes);
+    }
+
+    public string AppId { get; }
+
+    public IReadOnlySet<string> Platforms { get; }
+
+    public FailureMode FailureMode { get; }
+
+    /// <summary>The <c>debug</c> platform's section: the SHA-256 of each registered debug token (never the tokens).</summary>
+    public DebugPolicy Debug { get; }
+
+    /// <summary>SHA-256 of each debug token registered for the app; the tokens themselves are never stored.</summary>
+    public IReadOnlyList<byte[]> DebugTokenHashes => Debug.TokenHashes;
+
+    /// <summary>The App Attest section, or null when the app has none.</summary>
+    public AppleAppAttestPolicy? Apple { get; init; }
+
+    /// <summary>The Android Key Attestation section, or null when the app has none.</summary>
+    public AndroidKeyAttestationPolicy? AndroidKey { get; init; }
+
+    /// <summary>The Play Integrity section, or null when the app has none.</summary>
+    public PlayIntegrityPolicy? PlayIntegrity { get; init; }
+
+    public bool IsPlatformEnabled(string platform) => Platforms.Contains(platform);
+}

@@ -1,0 +1,36 @@
+namespace Attestation.Core.Apps;
+
+/// <summary>
+/// An app as the registry stores it: its whole <see cref="AppPolicyConfiguration"/> (every platform section, so sections
+/// added later come along without the store changing) and the store's version of the record.
+/// </summary>
+/// <param name="Configuration">The app's policy in the shape of configuration and of the admin API.</param>
+/// <param name="ConcurrencyStamp">The store's version (an ETag); a conditional update succeeds only while it is current.</param>
+public sealed record AppRecord(AppPolicyConfiguration Configuration, string? ConcurrencyStamp = null)
+{
+    /// <summary>The app id of <see cref="Configuration"/>.</summary>
+    public string AppId => Configuration.AppId ?? "";
+}
+
+/// <summary>Stores registered apps (Table Storage in Azure and on Azurite).</summary>
+public interface IAppRegistryStore
+{
+    /// <summary>Every registered app.</summary>
+    /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
+    Task<IReadOnlyList<AppRecord>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The app <paramref name="appId"/>, or null.</summary>
+    /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
+    Task<AppRecord?> FindAsync(string appId, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a new app; false (and nothing written) when an app with that id exists.</summary>
+    /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
+    Task<bool> TryAddAsync(AppPolicyConfiguration app, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces an app only if it has not changed since it was read (<see cref="AppRecord.ConcurrencyStamp"/>); false when it
+    /// changed or no longer exists.
+    /// </summary>
+    /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
+    Task<bool> TryUpdateAsync(AppRecord app, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,83 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Attestation.Core.Platforms.Android;
+
+/// <summary>
+/// Checks <see cref="AndroidKeyAttestationOptions"/> at start. Extra trusted root keys exist for end-to-end tests with
+/// generated chains; in Azure they are refused outright, so a deployed backend trusts Google's roots and nothing else.
+/// </summary>
+public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = false) : IValidateOptions<AndroidKeyAttestationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AndroidKeyAttestationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        const string Prefix = AndroidKeyAttestationOptions.SectionName;
+
+        if (runsInAzure && options.TestOnlyTrustedRootPublicKeys.Count > 0)
+        {
+            errors.Add($"{Prefix}:TestOnlyTrustedRootPublicKeys must be empty in Azure: only Google's attestation roots are trusted there.");
+        }
+
+        foreach (var key in options.TestOnlyTrustedRootPublicKeys)
+        {
+            if (TryReadRootKey(key) is null)
+            {
+                errors.Add($"{Prefix}:TestOnlyTrustedRootPublicKeys entries must be base64 SubjectPublicKeyInfo DER of an EC or RSA key.");
+            }
+        }
+
+        var uri = options.StatusListUri;
+        if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && (runsInAzure || uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors.Add($"{Prefix}:StatusListUri must be an absolute https URI.");
+        }
+
+        if (runsInAzure && !string.IsNullOrWhiteSpace(options.StatusListFile))
+        {
+            errors.Add($"{Prefix}:StatusListFile is for local and air-gapped runs; in Azure the list is fetched from StatusListUri.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>The key of a <see cref="AndroidKeyAttestationOptions.TestOnlyTrustedRootPublicKeys"/> entry, or null when it is not one.</summary>
+    public static AttestationRootKey? TryReadRootKey(string? base64)
+    {
+        if (!Text.Base64Flexible.TryDecode(base64, out var spki))
+        {
+            return null;
+        }
+
+        try
+        {
+            switch (CertificateSignature.KeyKind(spki))
+            {
+                case "1.2.840.10045.2.1":
+                    using (var ec = ECDsa.Create())
+                    {
+                        ec.ImportSubjectPublicKeyInfo(spki, out _);
+                    }
+
+                    break;
+                case "1.2.840.113549.1.1.1":
+                    using (var rsa = RSA.Create())
+                    {
+                        rsa.ImportSubjectPublicKeyInfo(spki, out _);
+                    }
+
+                    break;
+                default:
+                    return null;
+            }
+
+            return new AttestationRootKey("test", spki);
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException or PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+}

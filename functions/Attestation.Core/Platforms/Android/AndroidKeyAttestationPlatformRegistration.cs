@@ -1,0 +1,50 @@
+using Attestation.Core.Attestations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Attestation.Core.Platforms.Android;
+
+/// <summary>
+/// Registers the <c>android-key-attestation</c> platform and its options (<c>Attestation:AndroidKey</c>). The status list it
+/// checks chains against (<see cref="IAttestationStatusSource"/>) comes from an adapter registered beside it.
+/// </summary>
+public static partial class AndroidKeyAttestationPlatformRegistration
+{
+    /// <summary>The platform, as the attest and refresh flows use it.</summary>
+    public static AttestationPlatform Create(AndroidKeyAttestationVerifier verifier) => AttestationPlatform.Create(
+        PlatformNames.AndroidKeyAttestation,
+        policy => policy.AndroidKey,
+        new AndroidKeyAttestationPolicyValidator(),
+        verifier,
+        verifier);
+
+    /// <param name="services">The backend's services.</param>
+    /// <param name="configuration">The backend's configuration.</param>
+    /// <param name="runsInAzure">True in Azure, where test-only roots stop the start.</param>
+    public static IServiceCollection AddAndroidKeyAttestationPlatform(this IServiceCollection services, IConfiguration configuration, bool runsInAzure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AndroidKeyAttestationOptions>().Bind(configuration.GetSection(AndroidKeyAttestationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AndroidKeyAttestationOptions>>(new AndroidKeyAttestationOptionsValidator(runsInAzure));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AndroidKeyAttestationOptions>>().Value;
+            var testRoots = options.TestOnlyTrustedRootPublicKeys.Select(AndroidKeyAttestationOptionsValidator.TryReadRootKey).OfType<AttestationRootKey>().ToList();
+            if (testRoots.Count > 0)
+            {
+                LogTestRootsTrusted(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AndroidKeyAttestationPlatformRegistration)), testRoots.Count);
+            }
+
+            return new AttestationChainVerifier(testRoots);
+        });
+        services.AddSingleton<AndroidKeyAttestationVerifier>();
+        services.AddSingleton(provider => Create(provider.GetRequiredService<AndroidKeyAttestationVerifier>()));
+        return services;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TEST ONLY: {Count} extra Android attestation root key(s) are trusted beside Google's (Attestation:AndroidKey:TestOnlyTrustedRootPublicKeys). Never set this outside tests.")]
+    private static partial void LogTestRootsTrusted(ILogger logger, int count);
+}

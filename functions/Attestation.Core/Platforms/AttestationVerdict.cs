@@ -1,0 +1,13 @@
+namespace Attestation.Core.Platforms;
+
+/// <summary>What a verified attestation establishes.</summary>
+/// <param name="DeviceId">The device id of docs/api.md for this platform.</param>
+/// <param name="PublicKey">The attested key (SubjectPublicKeyInfo DER), or null.</param>
+/// <param name="Counter">The starting signature counter.</param>
+/// <param name="VerdictSummary">A short non-secret description stored with the registration.</param>
+/// <param name="AllowsReattestation">
+/// True when the same device id may attest again (debug tokens, which are reused by design). False for hardware keys: a key
+/// id that was ever registered is never registered again.
+/// </param>
+/// <param name="Receipt">Evidence kept for later risk checks (the App Attest receipt), or null.</param>
+public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null);

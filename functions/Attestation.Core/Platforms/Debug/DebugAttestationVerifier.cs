@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Attestation.Core.Errors;
+
+namespace Attestation.Core.Platforms.Debug;
+
+/// <summary>
+/// The <c>debug</c> platform for emulators and CI: the evidence is a debug token registered for the app (only its SHA-256 is
+/// configured). The challenge is not bound into anything, but the attestation service still requires and consumes it.
+/// </summary>
+public sealed class DebugAttestationVerifier : IAttestationVerifier<DebugPolicy, DebugTokenEvidence>
+{
+    public DebugTokenEvidence ReadEvidence(JsonElement evidence) => DebugTokenEvidence.Read(evidence, "evidence");
+
+    public Task<AttestationVerdict> VerifyAsync(DebugPolicy policy, string challenge, DebugTokenEvidence evidence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(evidence);
+        if (!policy.IsRegistered(evidence.DebugToken))
+        {
+            throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The debug token is not registered for this app.");
+        }
+
+        return Task.FromResult(new AttestationVerdict(evidence.ClaimedDeviceId, PublicKey: null, Counter: 0, VerdictSummary: "debug token", AllowsReattestation: true));
+    }
+}

@@ -1,0 +1,35 @@
+using Attestation.Core.Attestations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Attestation.Core.Platforms.PlayIntegrity;
+
+/// <summary>
+/// Registers the <c>play-integrity</c> platform and its options (<c>Attestation:PlayIntegrity</c>). Play Integrity has no
+/// device key, so it does not refresh. Google's decoder (<see cref="IPlayIntegrityDecoder"/>) comes from an adapter
+/// registered beside it.
+/// </summary>
+public static class PlayIntegrityPlatformRegistration
+{
+    /// <summary>The platform, as the attest flow uses it.</summary>
+    public static AttestationPlatform Create(PlayIntegrityVerifier verifier) => AttestationPlatform.Create(
+        PlatformNames.PlayIntegrity,
+        policy => policy.PlayIntegrity,
+        new PlayIntegrityPolicyValidator(),
+        verifier);
+
+    /// <param name="services">The backend's services.</param>
+    /// <param name="configuration">The backend's configuration.</param>
+    /// <param name="runsInAzure">True in Azure, where only Google's decode endpoint is accepted.</param>
+    public static IServiceCollection AddPlayIntegrityPlatform(this IServiceCollection services, IConfiguration configuration, bool runsInAzure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(runsInAzure));
+        services.AddSingleton<PlayIntegrityVerifier>();
+        services.AddSingleton(provider => Create(provider.GetRequiredService<PlayIntegrityVerifier>()));
+        return services;
+    }
+}
