@@ -16,6 +16,7 @@ using Attestation.Core.Secrets;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Attestation.Functions.Telemetry;
+using Attestation.Google.PlayIntegrity;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -59,6 +60,7 @@ public static class AttestationBackend
         services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure);
         services.AddAndroidStatusList();
         services.AddPlayIntegrityPlatform(configuration, runsInAzure);
+        services.AddGooglePlayIntegrityDecoder();
         services.AddDebugPlatform();
         services.AddSingleton<PlatformCatalog>();
         services.AddSingleton<AppPolicyReader>();
@@ -102,12 +104,6 @@ public static class AttestationBackend
                 ?? throw new InvalidOperationException("A SecretClient is only needed when Attestation:SigningKey:KeyVaultUri is set."),
             provider.GetRequiredService<TokenCredential>(),
             KeyVaultSigningKeyProvider.CreateClientOptions()));
-
-        // Play Integrity: standard tokens are decoded by Google (one call per attestation, no retry: the quota is per day).
-        services.AddSingleton<IPlayIntegrityDecoder>(provider => new GooglePlayIntegrityDecoder(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            provider.GetRequiredService<IOptions<PlayIntegrityOptions>>(),
-            provider.GetRequiredService<ILogger<GooglePlayIntegrityDecoder>>()));
 
         // The apps' named secrets: the signing key's vault when one is configured, Attestation:Secrets otherwise (the local run).
         services.AddSingleton<ISecretStore>(provider =>

@@ -4,13 +4,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Text;
 using Google.Apis.Auth.OAuth2;
 using Google.Apis.Auth.OAuth2.Responses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Attestation.Core.Platforms.PlayIntegrity;
+namespace Attestation.Google.PlayIntegrity;
 
 /// <summary>
 /// Google's <c>decodeIntegrityToken</c> REST method

@@ -1,10 +1,11 @@
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms.PlayIntegrity;
+using Attestation.Google.PlayIntegrity;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Google.Tests.PlayIntegrity;
 
 /// <summary>The decodeIntegrityToken client against <see cref="FakePlayIntegrityServer"/> (OAuth token endpoint included).</summary>
 public sealed class GooglePlayIntegrityDecoderTests : IAsyncLifetime
