@@ -3,9 +3,6 @@ using System.Reflection;
 
 namespace Attestation.Infrastructure.Tests;
 
-/// <summary>What one run of the Bicep CLI printed.</summary>
-public sealed record BicepRun(int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>
 /// The Bicep CLI of the NuGet package Azure.Bicep.CommandLine.linux-x64 (a single-file program in its tools/ folder), found
 /// through the path the project file records at build time.

@@ -7,12 +7,6 @@ using Azure.Identity;
 
 namespace Attestation.Azure.Tables;
 
-/// <summary>A row written at most once, stamped with the id of the call that wrote it (see <see cref="TableStorage.TryInsertAsync{T}"/>).</summary>
-public interface IInsertOnceEntity : ITableEntity
-{
-    string? InsertId { get; set; }
-}
-
 /// <summary>
 /// The tables of the backend. Tables are created on first use rather than at start, so that the app starts (and answers
 /// 503 <c>unavailable</c>) while storage is down, and recovers on its own once it is back. Every storage call goes through

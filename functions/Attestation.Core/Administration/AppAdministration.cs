@@ -7,11 +7,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Attestation.Core.Administration;
 
-/// <summary>A debug token just created: the plaintext, shown once and stored nowhere, and its id.</summary>
-/// <param name="DebugToken">The token to hand to a tester.</param>
-/// <param name="Id">base64url SHA-256 of the token: the device id it attests as, and the id that revokes it.</param>
-public sealed record CreatedDebugToken(string DebugToken, string Id);
-
 /// <summary>
 /// What administrators do with apps: create, read, update and list them, and create and revoke debug tokens. Every app
 /// written is checked by the same <see cref="AppPolicyReader"/> as configuration, so a platform verifier refuses a bad

@@ -1,12 +1,5 @@
 namespace Attestation.Core.Devices;
 
-/// <summary>Whether a registered device may still get tokens.</summary>
-public enum DeviceStatus
-{
-    Active,
-    Revoked,
-}
-
 /// <summary>
 /// A device that attested once: the key it proved, the highest counter seen (App Attest), and what was learnt at attestation.
 /// </summary>

@@ -1,8 +1,5 @@
 namespace Attestation.Core.Devices;
 
-/// <summary>One page of an app's devices, with the opaque token that fetches the next page (null on the last).</summary>
-public sealed record DevicePage(IReadOnlyList<DeviceRegistration> Devices, string? Continuation);
-
 /// <summary>The listings of device registrations that administrators need (not on any hot path).</summary>
 public interface IDeviceDirectory
 {

@@ -29,27 +29,3 @@ public enum AttestationErrorCode
     /// <summary>Admin API and verify: the credential is valid but lacks the app role the route needs (403).</summary>
     Forbidden,
 }
-
-/// <summary>Wire names of <see cref="AttestationErrorCode"/>.</summary>
-public static class AttestationErrorCodes
-{
-    public static string ToWireName(this AttestationErrorCode code) => code switch
-    {
-        AttestationErrorCode.InvalidRequest => "invalid_request",
-        AttestationErrorCode.AppUnknown => "app_unknown",
-        AttestationErrorCode.ChallengeInvalid => "challenge_invalid",
-        AttestationErrorCode.AttestationInvalid => "attestation_invalid",
-        AttestationErrorCode.PolicyViolation => "policy_violation",
-        AttestationErrorCode.DeviceRevoked => "device_revoked",
-        AttestationErrorCode.DeviceUnknown => "device_unknown",
-        AttestationErrorCode.ProofInvalid => "proof_invalid",
-        AttestationErrorCode.RefreshUnsupported => "refresh_unsupported",
-        AttestationErrorCode.Unavailable => "unavailable",
-        AttestationErrorCode.AppExists => "app_exists",
-        AttestationErrorCode.AppChanged => "app_changed",
-        AttestationErrorCode.DebugTokenUnknown => "debug_token_unknown",
-        AttestationErrorCode.Unauthenticated => "unauthenticated",
-        AttestationErrorCode.Forbidden => "forbidden",
-        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
-    };
-}

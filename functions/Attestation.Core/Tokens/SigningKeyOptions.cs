@@ -24,13 +24,3 @@ public sealed class SigningKeyOptions
     /// <summary>Configuration keys: the previous one (verifies only).</summary>
     public ConfiguredSigningKey? Previous { get; set; }
 }
-
-/// <summary>A signing key written in configuration: its version (the <c>kid</c>) and base64 secret.</summary>
-public sealed class ConfiguredSigningKey
-{
-    public string Version { get; set; } = "";
-
-    public string Secret { get; set; } = "";
-
-    public override string ToString() => $"ConfiguredSigningKey(version {Version})";
-}

@@ -6,34 +6,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Attestation.Core.Tokens;
 
-/// <summary>Why a token was refused: API.md's <c>reason</c> values.</summary>
-public enum TokenRefusal
-{
-    Malformed,
-    BadSignature,
-    Expired,
-    NotYetValid,
-    WrongIssuer,
-    WrongAudience,
-    BindingMismatch,
-    AlreadyConsumed,
-    DeviceRevoked,
-}
-
-/// <summary>The claims of a token that verified.</summary>
-public sealed record VerifiedToken(string DeviceId, string AppId, string Platform, string TokenId, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? Binding);
-
-/// <summary>Either the verified claims or the reason for refusal.</summary>
-/// <param name="Token">The verified claims, or null.</param>
-/// <param name="Refusal">Why the token was refused, or null.</param>
-/// <param name="UnknownKeyId">The token's <c>kid</c> when no loaded key had it (a rotation this instance may have missed).</param>
-public sealed record TokenCheck(VerifiedToken? Token, TokenRefusal? Refusal, string? UnknownKeyId = null)
-{
-    public bool IsValid => Token is not null;
-
-    public static TokenCheck Refused(TokenRefusal refusal) => new(null, refusal);
-}
-
 /// <summary>
 /// Checks API.md's token: HS256 only, <c>kid</c> naming the current or previous key version and nothing else, issuer,
 /// audience, lifetime at the injected clock, and the optional binding.

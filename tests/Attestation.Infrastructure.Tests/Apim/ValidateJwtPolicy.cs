@@ -5,26 +5,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Attestation.Infrastructure.Tests.Apim;
 
-/// <summary>Why validate-jwt refused a token: the documented <c>context.LastError.Reason</c> values.</summary>
-public enum ValidateJwtFailure
-{
-    TokenNotPresent,
-    TokenSignatureInvalid,
-    TokenAudienceNotAllowed,
-    TokenIssuerNotAllowed,
-    TokenExpired,
-    TokenSignatureKeyNotFound,
-    TokenClaimNotFound,
-    TokenClaimValueNotAllowed,
-    JwtInvalid,
-}
-
-/// <summary>The token validate-jwt let through (its output variable), or why it refused it.</summary>
-public sealed record ValidateJwtOutcome(Jwt? Token, ValidateJwtFailure? Failure)
-{
-    public bool Passed => Token is not null;
-}
-
 /// <summary>
 /// A <c>validate-jwt</c> element read into the equivalent <see cref="TokenValidationParameters"/>, following the policy
 /// reference: keys are base64 (<c>Convert.FromBase64String</c>) and each is tried in turn; issuers, audiences and the
@@ -204,19 +184,4 @@ public sealed class ValidateJwtPolicy
         SecurityTokenInvalidSignatureException => ValidateJwtFailure.TokenSignatureInvalid,
         _ => ValidateJwtFailure.JwtInvalid,
     };
-}
-
-/// <summary>A claim element of required-claims.</summary>
-public sealed record RequiredClaim(string Name, IReadOnlyList<string> Values, string Match, string? Separator)
-{
-    public bool Accepts(IReadOnlyList<string> present)
-    {
-        if (Values.Count == 0)
-        {
-            return true;
-        }
-
-        var actual = Separator is null ? present : present.SelectMany(p => p.Split(Separator)).ToList();
-        return Match == "any" ? Values.Any(actual.Contains) : Values.All(actual.Contains);
-    }
 }

@@ -6,14 +6,3 @@ namespace Attestation.Core.Tokens;
 /// <param name="Platform">The <c>plat</c> claim.</param>
 /// <param name="Binding">base64url SHA-256 of the bound value (the <c>pay</c> claim), or null.</param>
 public sealed record TokenSubject(string DeviceId, string AppId, string Platform, string? Binding);
-
-/// <summary>A signed token and when it expires.</summary>
-public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt, string DeviceId);
-
-/// <summary>Claim names of API.md's token.</summary>
-public static class TokenClaims
-{
-    public const string App = "app";
-    public const string Platform = "plat";
-    public const string Binding = "pay";
-}

@@ -1,0 +1,9 @@
+namespace Attestation.Core.Tokens;
+
+/// <summary>Claim names of API.md's token.</summary>
+public static class TokenClaims
+{
+    public const string App = "app";
+    public const string Platform = "plat";
+    public const string Binding = "pay";
+}
