@@ -1,5 +1,5 @@
 using System.Net;
-using Attestation.Functions.Endpoints;
+using Attestation.Functions.Endpoints.Operators;
 using Attestation.Functions.Security;
 using Attestation.LocalHost;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Attestation.Functions.Endpoints;
+using Attestation.Functions.Endpoints.Devices;
 using Attestation.LocalHost;
 using Attestation.TestSupport;
 

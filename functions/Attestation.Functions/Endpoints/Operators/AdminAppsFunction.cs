@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Operators;
 
 /// <summary>
 /// <c>/api/v1/admin/apps</c>: list, create, read and replace app policies. Anonymous to the Functions host; every function

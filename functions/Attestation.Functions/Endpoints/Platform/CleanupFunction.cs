@@ -3,7 +3,7 @@ using Attestation.Core.Maintenance;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Platform;
 
 /// <summary>Every 15 minutes: delete expired challenges and consumed-token records.</summary>
 public sealed partial class CleanupFunction(ExpiredRecordCleaner cleaner, ILogger<CleanupFunction> logger)

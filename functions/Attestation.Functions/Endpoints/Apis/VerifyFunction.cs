@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Apis;
 
 /// <summary>
 /// <c>POST /api/v1/verify</c>, for API backends that cannot check the token themselves; it is not for apps. It takes a

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Operators;
 
 /// <summary>
 /// Devices for administrators: an app's devices (paged), a device's registrations across apps, revoke and restore.

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Platform;
 
 /// <summary><c>GET /api/health</c>: ok when storage and the signing key are reachable, else 503 degraded.</summary>
 public sealed partial class HealthFunction(IEnumerable<IDependencyHealthCheck> checks, ILogger<HealthFunction> logger)

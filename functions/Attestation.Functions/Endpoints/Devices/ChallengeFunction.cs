@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Devices;
 
 /// <summary><c>POST /api/v1/challenge</c>: a one-time challenge bound to the app.</summary>
 public sealed class ChallengeFunction(AttestationService attestations, ILogger<ChallengeFunction> logger)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Operators;
 
 /// <summary>
 /// Debug tokens for testers: create one (the plaintext is in this response only; the app stores its SHA-256) and revoke one.

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Devices;
 
 /// <summary><c>POST /api/v1/attest</c>: verify platform evidence, register the device, issue a token.</summary>
 public sealed class AttestFunction(AttestationService attestations, ILogger<AttestFunction> logger)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
-namespace Attestation.Functions.Endpoints;
+namespace Attestation.Functions.Endpoints.Devices;
 
 /// <summary><c>POST /api/v1/token/refresh</c>: a registered device proves possession of its key and gets a new token.</summary>
 public sealed class RefreshTokenFunction(AttestationService attestations, ILogger<RefreshTokenFunction> logger)
