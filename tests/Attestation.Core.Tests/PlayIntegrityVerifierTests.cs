@@ -14,7 +14,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     private const string Package = "com.contoso.demo";
     private const string Challenge = "q4Ht4Ue9JYuEHY3Yjb5GwL8Yz8w1m7cM1mR0Xe1gJ1Q";
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-    private static readonly string Digest = Text.Base64Flexible.ToBase64Url(System.Security.Cryptography.SHA256.HashData("demo signing certificate"u8));
+    private static readonly string Digest = Attestation.Core.Text.Base64Flexible.ToBase64Url(System.Security.Cryptography.SHA256.HashData("demo signing certificate"u8));
 
     private readonly PlayIntegrityTokenFactory _factory = new();
     private readonly CountingDecoder _decoder = new();
@@ -50,7 +50,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     [Fact]
     public async Task AVerdictForAnotherSigningCertificateIsAPolicyViolation()
     {
-        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Text.Base64Flexible.ToBase64Url(new byte[32])));
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Attestation.Core.Text.Base64Flexible.ToBase64Url(new byte[32])));
 
         var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token)));
 

@@ -2,7 +2,7 @@ using Attestation.Core.Apps;
 
 using Attestation.Core.Platforms;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Platforms;
 
 public sealed class SigningCertificateDigestTests
 {

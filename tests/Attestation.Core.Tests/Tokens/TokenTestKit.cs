@@ -2,7 +2,7 @@ using Attestation.Core.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Tokens;
 
 /// <summary>An issuer and a validator on one pinned clock, with keys v1 (old), v2 (previous) and v3 (current).</summary>
 internal sealed class TokenTestKit

@@ -6,7 +6,7 @@ using Attestation.Core.Tokens;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Tokens;
 
 public class TokenValidatorTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Attestation.Core.Tokens;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Tokens;
 
 public class TokenIssuerTests
 {

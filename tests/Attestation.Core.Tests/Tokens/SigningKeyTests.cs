@@ -1,7 +1,7 @@
 using Attestation.Core.Tokens;
 using Microsoft.Extensions.Options;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Tokens;
 
 public class SigningKeyTests
 {

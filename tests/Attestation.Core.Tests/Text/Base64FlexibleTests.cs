@@ -1,6 +1,6 @@
 using Attestation.Core.Text;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Text;
 
 public class Base64FlexibleTests
 {

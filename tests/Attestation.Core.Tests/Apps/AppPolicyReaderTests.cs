@@ -3,7 +3,7 @@ using Attestation.Core.Attestations;
 using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.Debug;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Apps;
 
 public class AppPolicyReaderTests
 {

@@ -3,7 +3,7 @@ using System.Reflection;
 using Attestation.Core.Apps;
 using Attestation.Core.Errors;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Apps;
 
 /// <summary>
 /// The stored and admin form of an app. The registry keeps each app as this JSON, so every setting of
