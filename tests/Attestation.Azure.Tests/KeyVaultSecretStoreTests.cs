@@ -98,6 +98,28 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailedFirstReadIsRememberedBrieflyInsteadOfRepeatedPerRequest()
+    {
+        _vault.AddVersion(Name, "first", Start.AddDays(-1));
+        _vault.Unavailable = true;
+        var store = CreateStore();
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetSecretAsync(Name).AsTask());
+        var requests = _vault.RequestsSeen;
+
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(400));
+            await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetSecretAsync(Name).AsTask());
+        }
+
+        Assert.Equal(requests, _vault.RequestsSeen);
+
+        _vault.Unavailable = false;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("first", await store.GetSecretAsync(Name));
+    }
+
+    [Fact]
     public async Task AMissingSecretIsUnavailableAndNamesNoValue()
     {
         _vault.AddVersion("another-secret", "do-not-echo", Start.AddDays(-1));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Attestation.Core.Caching;
 using Attestation.Core.Errors;
 using Attestation.Core.Secrets;
 using Azure;
@@ -10,25 +11,25 @@ namespace Attestation.Azure.KeyVault;
 
 /// <summary>
 /// The apps' named secrets (Play Integrity keys, a Google service account) from Key Vault: the latest enabled version of
-/// each, cached in memory for the refresh interval so that attestations do not wait on the vault.
+/// each, cached in memory (one <see cref="RefreshingValue{T}"/> per name) and read again once the refresh interval has
+/// passed, so that attestations do not wait on the vault within the interval.
 /// <list type="bullet">
 /// <item>Concurrent callers of one secret share one read.</item>
-/// <item>A failed reload keeps the cached value and tries again after a short delay; without a cached value, the caller
-/// gets <see cref="DependencyUnavailableException"/> (503 <c>unavailable</c>), never a 500. A missing secret is a
-/// deployment fault and answers the same way, with the secret's name (never a value) in the log.</item>
+/// <item>A failed reload keeps the cached value and tries again 30 seconds later; without a cached value, the caller
+/// gets <see cref="DependencyUnavailableException"/> (503 <c>unavailable</c>), never a 500, and that failure is remembered
+/// for 5 seconds, so an outage answers at once instead of queueing every request behind another failing read. A missing
+/// secret is a deployment fault and answers the same way, with the secret's name (never a value) in the log.</item>
 /// </list>
 /// </summary>
 public sealed partial class KeyVaultSecretStore : ISecretStore
 {
     private const string DependencyName = "Key Vault";
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
 
     private readonly SecretClient _client;
-    private readonly TimeSpan _refreshInterval;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<KeyVaultSecretStore> _logger;
-    private readonly ConcurrentDictionary<string, Cached> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _loading = new(StringComparer.Ordinal);
+    private readonly RefreshingValueOptions _caching;
+    private readonly ConcurrentDictionary<string, RefreshingValue<string>> _secrets = new(StringComparer.Ordinal);
 
     public KeyVaultSecretStore(SecretClient client, TimeSpan refreshInterval, TimeProvider timeProvider, ILogger<KeyVaultSecretStore> logger)
     {
@@ -36,51 +37,43 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _client = client;
-        _refreshInterval = refreshInterval;
         _timeProvider = timeProvider;
         _logger = logger;
+        _caching = new RefreshingValueOptions
+        {
+            RefreshInterval = refreshInterval,
+
+            // A rotated secret is used from the first request after the interval (the documented behaviour).
+            WaitForReload = true,
+            RetryDelay = TimeSpan.FromSeconds(30),
+            RetryDelayWithoutValue = TimeSpan.FromSeconds(5),
+        };
     }
 
     /// <exception cref="DependencyUnavailableException">Key Vault cannot be reached (and nothing is cached), or holds no such secret.</exception>
-    public async ValueTask<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
+    public ValueTask<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var now = _timeProvider.GetUtcNow();
-        if (_cache.TryGetValue(name, out var cached) && now < cached.NextRefreshAt)
-        {
-            return cached.Value;
-        }
 
-        try
-        {
-            return await LoadSharedAsync(name).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DependencyUnavailableException) when (cached is not null)
-        {
-            // Keep serving the last value read; the next try comes after a pause rather than on every request.
-            _cache[name] = cached with { NextRefreshAt = _timeProvider.GetUtcNow() + RetryAfterFailure };
-            return cached.Value;
-        }
+        // Names come from the validated app policies, not from callers, so the dictionary stays small. A value made by a
+        // losing racer is never used, and nothing loads until GetAsync.
+        var secret = _secrets.GetOrAdd(
+            name,
+            static (secretName, store) => new RefreshingValue<string>(token => store.LoadAsync(secretName, token), store._caching, store._timeProvider),
+            this);
+        return secret.GetAsync(cancellationToken);
     }
 
-    private Task<string> LoadSharedAsync(string name)
-    {
-        // The read is not cancelled by one caller's token: others may be waiting for it.
-        var loading = _loading.GetOrAdd(name, n => new Lazy<Task<string>>(() => LoadAndStoreAsync(n)));
-        return loading.Value;
-    }
-
-    private async Task<string> LoadAndStoreAsync(string name)
+    private async Task<string> LoadAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            KeyVaultSecret secret = await _client.GetSecretAsync(name).ConfigureAwait(false);
+            KeyVaultSecret secret = await _client.GetSecretAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(secret.Value))
             {
                 throw new InvalidDataException($"The secret '{name}' is empty.");
             }
 
-            _cache[name] = new Cached(secret.Value, _timeProvider.GetUtcNow() + _refreshInterval);
             LogLoaded(name, secret.Properties.Version);
             return secret.Value;
         }
@@ -90,10 +83,6 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
             LogLoadFailed(name, exception is RequestFailedException { Status: > 0 } failed ? failed.Status : 0, exception.GetType().Name);
             throw new DependencyUnavailableException(DependencyName, exception);
         }
-        finally
-        {
-            _loading.TryRemove(name, out _);
-        }
     }
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Loaded secret {SecretName} (version {Version}) from Key Vault")]
@@ -101,6 +90,4 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Warning, Message = "Reading secret {SecretName} from Key Vault failed (status {Status}, {ExceptionType}); a cached value, if any, stays in use")]
     private partial void LogLoadFailed(string secretName, int status, string exceptionType);
-
-    private sealed record Cached(string Value, DateTimeOffset NextRefreshAt);
 }

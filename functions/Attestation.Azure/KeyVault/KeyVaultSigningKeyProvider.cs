@@ -1,3 +1,4 @@
+using Attestation.Core.Caching;
 using Attestation.Core.Errors;
 using Attestation.Core.Tokens;
 using Azure;
@@ -11,13 +12,13 @@ namespace Attestation.Azure.KeyVault;
 /// Signing keys from a Key Vault secret. The newest enabled version signs and verifies, the enabled version created just
 /// before it only verifies (so a rotation breaks no live token), and no older version is accepted.
 /// <list type="bullet">
-/// <item>Versions are cached in memory and reloaded in the background once the refresh interval has passed: by a timer, so
-/// a new version signs within the interval (plus one Key Vault read) even on an instance that gets no request, and, should
-/// the timer be late (a frozen instance), by the next caller. Callers keep the cached keys meanwhile, so the token hot path
-/// never waits on Key Vault after the first load.</item>
-/// <item>Loads are shared: concurrent callers wait for one read of the vault. A failed first load is remembered for a few
+/// <item>Versions are cached in memory (a <see cref="RefreshingValue{T}"/>) and reloaded in the background once the refresh
+/// interval has passed: by a timer, so a new version signs within the interval (plus one Key Vault read) even on an
+/// instance that gets no request, and, should the timer be late (a frozen instance), by the next caller. Callers keep the
+/// cached keys meanwhile, so the token hot path never waits on Key Vault after the first load.</item>
+/// <item>Loads are shared: concurrent callers wait for one read of the vault. A failed first load is remembered for 5
 /// seconds, so an outage answers 503 at once instead of queueing every request behind another failing read.</item>
-/// <item>A failed reload keeps the keys it had and tries again later.</item>
+/// <item>A failed reload keeps the keys it had (for as long as the outage lasts) and the timer tries again 30 seconds later.</item>
 /// <item>A token whose kid is unknown triggers a reload (at most one every few seconds, since kids come from callers):
 /// another instance may already sign with a version this one has not seen.</item>
 /// </list>
@@ -25,22 +26,15 @@ namespace Attestation.Azure.KeyVault;
 public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, IDisposable
 {
     private const string DependencyName = "Key Vault";
-    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RememberFailure = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan UnknownKidReloadSpacing = TimeSpan.FromSeconds(5);
 
     private readonly SecretClient _client;
     private readonly string _secretName;
-    private readonly TimeSpan _refreshInterval;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<KeyVaultSigningKeyProvider> _logger;
+    private readonly RefreshingValue<SigningKeySet> _keys;
     private readonly Lock _gate = new();
-    private readonly ITimer _reloadTimer;
-    private Task<SigningKeySet>? _loading;
-    private volatile Snapshot? _snapshot;
-    private DependencyUnavailableException? _lastFailure;
-    private DateTimeOffset _failureRememberedUntil;
-    private DateTimeOffset _lastUnknownKidReload = DateTimeOffset.MinValue;
+    private long? _lastUnknownKidReload;
 
     public KeyVaultSigningKeyProvider(SecretClient client, string secretName, TimeSpan refreshInterval, TimeProvider timeProvider, ILogger<KeyVaultSigningKeyProvider> logger)
     {
@@ -50,10 +44,17 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
         ArgumentNullException.ThrowIfNull(logger);
         _client = client;
         _secretName = secretName;
-        _refreshInterval = refreshInterval;
         _timeProvider = timeProvider;
         _logger = logger;
-        _reloadTimer = timeProvider.CreateTimer(static state => ((KeyVaultSigningKeyProvider)state!).StartBackgroundReload(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _keys = new RefreshingValue<SigningKeySet>(LoadAsync, new RefreshingValueOptions
+        {
+            RefreshInterval = refreshInterval,
+            ReloadOnTimer = true,
+            RetryDelay = TimeSpan.FromSeconds(30),
+
+            // Without keys every token request fails, so a failed first load is retried sooner, but not per request.
+            RetryDelayWithoutValue = TimeSpan.FromSeconds(5),
+        }, timeProvider);
     }
 
     /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
@@ -65,24 +66,12 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
     }
 
     /// <summary>The running (or last) load, if any (tests await it).</summary>
-    internal Task BackgroundRefresh { get; private set; } = Task.CompletedTask;
+    internal Task BackgroundRefresh => _keys.LatestLoad;
 
-    public async ValueTask<SigningKeySet> GetKeysAsync(CancellationToken cancellationToken = default)
-    {
-        var snapshot = _snapshot;
-        if (snapshot is null)
-        {
-            return await LoadSharedAsync(cancellationToken).ConfigureAwait(false);
-        }
+    /// <exception cref="DependencyUnavailableException">No keys were loaded yet and Key Vault cannot give them.</exception>
+    public ValueTask<SigningKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => _keys.GetAsync(cancellationToken);
 
-        if (_timeProvider.GetUtcNow() >= snapshot.NextRefreshAt)
-        {
-            StartBackgroundReload();
-        }
-
-        return snapshot.Keys;
-    }
-
+    /// <exception cref="DependencyUnavailableException">No keys were loaded yet and Key Vault cannot give them.</exception>
     public async ValueTask<SigningKeySet> GetKeysIncludingAsync(string kid, CancellationToken cancellationToken = default)
     {
         var keys = await GetKeysAsync(cancellationToken).ConfigureAwait(false);
@@ -93,8 +82,8 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
 
         lock (_gate)
         {
-            var now = _timeProvider.GetUtcNow();
-            if (now - _lastUnknownKidReload < UnknownKidReloadSpacing)
+            var now = _timeProvider.GetTimestamp();
+            if (_lastUnknownKidReload is { } last && _timeProvider.GetElapsedTime(last, now) < UnknownKidReloadSpacing)
             {
                 return keys;
             }
@@ -104,7 +93,7 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
 
         try
         {
-            return await LoadSharedAsync(cancellationToken).ConfigureAwait(false);
+            return await _keys.ReloadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DependencyUnavailableException)
         {
@@ -112,122 +101,23 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
         }
     }
 
-    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_gate)
-        {
-            return ValueTask.FromResult(_snapshot is not null && _lastFailure is null);
-        }
-    }
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_keys.HasValue && !_keys.LastLoadFailed);
 
     /// <summary>Stops the reload timer.</summary>
-    public void Dispose() => _reloadTimer.Dispose();
+    public void Dispose() => _keys.Dispose();
 
     /// <summary>Reads the versions from Key Vault now (joining a load already running) and caches them.</summary>
     /// <exception cref="DependencyUnavailableException">Key Vault cannot be reached, refuses access, or holds no usable secret.</exception>
-    public Task<SigningKeySet> RefreshAsync(CancellationToken cancellationToken = default) => LoadSharedAsync(cancellationToken);
+    public Task<SigningKeySet> RefreshAsync(CancellationToken cancellationToken = default) => _keys.ReloadAsync(cancellationToken);
 
-    private Task<SigningKeySet> LoadSharedAsync(CancellationToken cancellationToken)
-    {
-        Task<SigningKeySet> loading;
-        lock (_gate)
-        {
-            if (_snapshot is null && _lastFailure is { } failure && _timeProvider.GetUtcNow() < _failureRememberedUntil)
-            {
-                return Task.FromException<SigningKeySet>(failure);
-            }
-
-            // The load itself is not cancelled by one caller's token: other callers may be waiting for it. It runs on the
-            // thread pool so that none of it runs inline under this lock.
-            loading = _loading ??= Task.Run(LoadAndStoreAsync);
-            BackgroundRefresh = loading;
-        }
-
-        return loading.WaitAsync(cancellationToken);
-    }
-
-    private void StartBackgroundReload()
-    {
-        lock (_gate)
-        {
-            if (_loading is not null)
-            {
-                return;
-            }
-        }
-
-        // Observed here, so a failed background reload never surfaces as an unobserved task exception.
-        _ = LoadSharedAsync(CancellationToken.None).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
-
-    private async Task<SigningKeySet> LoadAndStoreAsync()
-    {
-        try
-        {
-            var keys = await LoadAsync().ConfigureAwait(false);
-            lock (_gate)
-            {
-                _snapshot = new Snapshot(keys, _timeProvider.GetUtcNow() + _refreshInterval);
-                _lastFailure = null;
-            }
-
-            ScheduleReload(_refreshInterval);
-
-            LogLoaded(keys.Current.Version, keys.Previous?.Version ?? "none");
-            return keys;
-        }
-        catch (DependencyUnavailableException failure)
-        {
-            LogLoadFailed(failure.InnerException ?? failure);
-            bool retry;
-            lock (_gate)
-            {
-                var now = _timeProvider.GetUtcNow();
-                _lastFailure = failure;
-                _failureRememberedUntil = now + RememberFailure;
-                retry = _snapshot is not null;
-                if (_snapshot is { } kept)
-                {
-                    _snapshot = kept with { NextRefreshAt = now + RetryAfterFailure };
-                }
-            }
-
-            // Without any keys yet, the next request tries again (after RememberFailure); with keys, the timer does.
-            if (retry)
-            {
-                ScheduleReload(RetryAfterFailure);
-            }
-
-            throw;
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _loading = null;
-            }
-        }
-    }
-
-    private void ScheduleReload(TimeSpan dueIn)
-    {
-        try
-        {
-            _reloadTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed while a load was running: the host is stopping, nothing to schedule.
-        }
-    }
-
-    private async Task<SigningKeySet> LoadAsync()
+    private async Task<SigningKeySet> LoadAsync(CancellationToken cancellationToken)
     {
         try
         {
             // The newest enabled version signs; the enabled one created just before it still verifies.
             var enabled = new List<SecretProperties>();
-            await foreach (var properties in _client.GetPropertiesOfSecretVersionsAsync(_secretName).ConfigureAwait(false))
+            await foreach (var properties in _client.GetPropertiesOfSecretVersionsAsync(_secretName, cancellationToken).ConfigureAwait(false))
             {
                 if (properties.Enabled == true && properties.CreatedOn is not null)
                 {
@@ -241,20 +131,23 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
                 throw new InvalidDataException($"The secret '{_secretName}' has no enabled version.");
             }
 
-            var current = await ReadKeyAsync(newestFirst[0]).ConfigureAwait(false);
-            var previous = newestFirst.Count > 1 ? await ReadKeyAsync(newestFirst[1]).ConfigureAwait(false) : null;
-            return new SigningKeySet(current, previous);
+            var current = await ReadKeyAsync(newestFirst[0], cancellationToken).ConfigureAwait(false);
+            var previous = newestFirst.Count > 1 ? await ReadKeyAsync(newestFirst[1], cancellationToken).ConfigureAwait(false) : null;
+            var keys = new SigningKeySet(current, previous);
+            LogLoaded(keys.Current.Version, keys.Previous?.Version ?? "none");
+            return keys;
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or AuthenticationFailedException
             or CredentialUnavailableException or HttpRequestException or InvalidDataException or OperationCanceledException)
         {
+            LogLoadFailed(exception);
             throw new DependencyUnavailableException(DependencyName, exception);
         }
     }
 
-    private async Task<SigningKey> ReadKeyAsync(SecretProperties version)
+    private async Task<SigningKey> ReadKeyAsync(SecretProperties version, CancellationToken cancellationToken)
     {
-        KeyVaultSecret secret = await _client.GetSecretAsync(_secretName, version.Version).ConfigureAwait(false);
+        KeyVaultSecret secret = await _client.GetSecretAsync(_secretName, version.Version, cancellationToken).ConfigureAwait(false);
         return SigningKey.FromBase64(secret.Properties.Version, secret.Value)
             ?? throw new InvalidDataException($"Version {secret.Properties.Version} of the signing secret is not base64 of at least {SigningKey.MinimumLength} bytes.");
     }
@@ -264,6 +157,4 @@ public sealed partial class KeyVaultSigningKeyProvider : ISigningKeyProvider, ID
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Loading the token signing key from Key Vault failed; cached versions, if any, stay in use")]
     private partial void LogLoadFailed(Exception exception);
-
-    private sealed record Snapshot(SigningKeySet Keys, DateTimeOffset NextRefreshAt);
 }

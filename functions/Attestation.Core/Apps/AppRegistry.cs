@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using Attestation.Core.Caching;
 using Attestation.Core.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,87 +16,81 @@ namespace Attestation.Core.Apps;
 /// change, update the app through the admin API). So the demo apps and tests need no admin step. A stored app that no
 /// longer passes validation (a verifier grew stricter) is left out and logged, never served half-checked.
 /// </remarks>
-public sealed partial class AppRegistry(
-    IAppRegistryStore store,
-    AppPolicyReader reader,
-    IOptions<AppPolicyOptions> configured,
-    IOptions<AppRegistryOptions> options,
-    TimeProvider timeProvider,
-    ILogger<AppRegistry> logger) : IAppPolicyProvider, IDisposable
+public sealed partial class AppRegistry : IAppPolicyProvider, IDisposable
 {
-    private readonly SemaphoreSlim _reload = new(1, 1);
-    private Snapshot? _snapshot;
+    private readonly IAppRegistryStore _store;
+    private readonly AppPolicyReader _reader;
+    private readonly IOptions<AppPolicyOptions> _configured;
+    private readonly ILogger<AppRegistry> _logger;
+    private readonly RefreshingValue<FrozenDictionary<string, AppPolicy>> _policies;
 
+    public AppRegistry(
+        IAppRegistryStore store,
+        AppPolicyReader reader,
+        IOptions<AppPolicyOptions> configured,
+        IOptions<AppRegistryOptions> options,
+        TimeProvider timeProvider,
+        ILogger<AppRegistry> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(configured);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _store = store;
+        _reader = reader;
+        _configured = configured;
+        _logger = logger;
+        _policies = new RefreshingValue<FrozenDictionary<string, AppPolicy>>(LoadAsync, new RefreshingValueOptions
+        {
+            RefreshInterval = options.Value.RefreshInterval,
+
+            // "A change is served within the interval on other instances": the lookup after it waits for the reload.
+            WaitForReload = true,
+
+            // During an outage the apps loaded before keep serving, and the table is tried again after one interval.
+            // With none loaded yet there is nothing to serve, so each lookup tries the table (shared by concurrent ones).
+            RetryDelay = options.Value.RefreshInterval,
+            RetryDelayWithoutValue = TimeSpan.Zero,
+        }, timeProvider);
+    }
+
+    /// <exception cref="DependencyUnavailableException">The store cannot be reached and no apps were loaded before.</exception>
     public async ValueTask<AppPolicy?> FindAsync(string appId, CancellationToken cancellationToken = default)
     {
-        var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        return snapshot.Policies.GetValueOrDefault(appId);
+        var policies = await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
+        return policies.GetValueOrDefault(appId);
     }
 
     /// <summary>Writes the configured apps the store lacks (see the remarks), then loads the registry.</summary>
     /// <exception cref="DependencyUnavailableException">The store cannot be reached.</exception>
     public async Task EnsureSeededAsync(CancellationToken cancellationToken = default) =>
-        await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        await _policies.GetAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Makes the next lookup reload (called after this instance changed an app).</summary>
-    public void Invalidate()
+    public void Invalidate() => _policies.Invalidate();
+
+    public void Dispose() => _policies.Dispose();
+
+    private async Task<FrozenDictionary<string, AppPolicy>> LoadAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _snapshot) is { } current)
-        {
-            Volatile.Write(ref _snapshot, current with { Stale = true });
-        }
-    }
-
-    public void Dispose() => _reload.Dispose();
-
-    private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
-    {
-        var snapshot = Volatile.Read(ref _snapshot);
-        return snapshot is not null && !IsStale(snapshot) ? snapshot : await ReloadAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private bool IsStale(Snapshot snapshot) =>
-        snapshot.Stale || timeProvider.GetElapsedTime(snapshot.LoadedAt) >= options.Value.RefreshInterval;
-
-    private async Task<Snapshot> ReloadAsync(CancellationToken cancellationToken)
-    {
-        await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Another caller may have reloaded while this one waited.
-            var current = Volatile.Read(ref _snapshot);
-            if (current is not null && !IsStale(current))
-            {
-                return current;
-            }
-
-            try
-            {
-                var records = await LoadSeededAsync(cancellationToken).ConfigureAwait(false);
-                var loaded = new Snapshot(Validate(records), timeProvider.GetTimestamp(), Stale: false);
-                Volatile.Write(ref _snapshot, loaded);
-                return loaded;
-            }
-            catch (DependencyUnavailableException outage) when (current is not null)
-            {
-                // Serve what was known rather than fail every lookup; try again after one interval.
-                LogReloadFailed(outage.Dependency);
-                var kept = current with { LoadedAt = timeProvider.GetTimestamp(), Stale = false };
-                Volatile.Write(ref _snapshot, kept);
-                return kept;
-            }
+            return Validate(await LoadSeededAsync(cancellationToken).ConfigureAwait(false));
         }
-        finally
+        catch (DependencyUnavailableException outage) when (_policies.HasValue)
         {
-            _reload.Release();
+            LogReloadFailed(outage.Dependency);
+            throw;
         }
     }
 
     private async Task<IReadOnlyList<AppRecord>> LoadSeededAsync(CancellationToken cancellationToken)
     {
-        var records = await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
         var stored = records.Select(r => r.AppId).ToHashSet(StringComparer.Ordinal);
-        var missing = configured.Value.Apps.Where(app => app.AppId is not null && !stored.Contains(app.AppId)).ToList();
+        var missing = _configured.Value.Apps.Where(app => app.AppId is not null && !stored.Contains(app.AppId)).ToList();
         if (missing.Count == 0)
         {
             return records;
@@ -103,21 +99,21 @@ public sealed partial class AppRegistry(
         foreach (var app in missing)
         {
             // Insert-if-absent: of several instances seeding at once, one writes and the others leave it alone.
-            if (await store.TryAddAsync(app, cancellationToken).ConfigureAwait(false))
+            if (await _store.TryAddAsync(app, cancellationToken).ConfigureAwait(false))
             {
                 LogSeeded(app.AppId!);
             }
         }
 
-        return await store.ListAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.ListAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Dictionary<string, AppPolicy> Validate(IReadOnlyList<AppRecord> records)
+    private FrozenDictionary<string, AppPolicy> Validate(IReadOnlyList<AppRecord> records)
     {
         var policies = new Dictionary<string, AppPolicy>(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            if (AppPolicyValidation.Read(reader, record.Configuration, out var errors) is { } policy)
+            if (AppPolicyValidation.Read(_reader, record.Configuration, out var errors) is { } policy)
             {
                 policies[policy.AppId] = policy;
             }
@@ -127,10 +123,8 @@ public sealed partial class AppRegistry(
             }
         }
 
-        return policies;
+        return policies.ToFrozenDictionary(StringComparer.Ordinal);
     }
-
-    private sealed record Snapshot(Dictionary<string, AppPolicy> Policies, long LoadedAt, bool Stale);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "App registry: seeded app {AppId} from configuration")]
     private partial void LogSeeded(string appId);
