@@ -21,10 +21,10 @@ public static class AdminApiSetup
 
         // App policies: the table, seeded from configuration (Attestation:Apps), cached in memory.
         services.AddOptions<AppRegistryOptions>().Bind(configuration.GetSection(AppRegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IAppRegistryStore, TableAppRegistry>();
+        services.AddSingleton<IAppStore, TableAppStore>();
         services.AddSingleton<AppRegistry>();
         services.AddSingleton<IAppPolicyProvider>(provider => provider.GetRequiredService<AppRegistry>());
-        services.AddSingleton<IDeviceDirectory, TableDeviceRegistry>();
+        services.AddSingleton<IDeviceDirectory, TableDeviceStore>();
         services.AddSingleton<AppAdministration>();
         services.AddSingleton<DeviceAdministration>();
 

@@ -88,7 +88,7 @@ public static class AttestationBackend
             return new TableStorage(service, options.TablePrefix);
         });
         services.AddSingleton<IChallengeStore, TableChallengeStore>();
-        services.AddSingleton<IDeviceRegistry, TableDeviceRegistry>();
+        services.AddSingleton<IDeviceStore, TableDeviceStore>();
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
         services.AddSingleton<IDependencyHealthCheck, TableStorageHealthCheck>();
         services.AddSingleton<IDependencyHealthCheck, SigningKeyHealthCheck>();

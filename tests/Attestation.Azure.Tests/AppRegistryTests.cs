@@ -18,7 +18,7 @@ public class AppRegistryTests
     [Fact]
     public async Task AConfiguredAppIsSeededIntoTheTableAndServed()
     {
-        var store = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         using var registry = Registry(store, DebugApp("com.contoso.seeded", "reject"));
 
         var policy = await registry.FindAsync("com.contoso.seeded");
@@ -30,7 +30,7 @@ public class AppRegistryTests
     [Fact]
     public async Task AnAppAlreadyInTheTableIsNotOverwrittenByConfiguration()
     {
-        var store = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         await store.TryAddAsync(DebugApp("com.contoso.kept", "decoy"));
         using var registry = Registry(store, DebugApp("com.contoso.kept", "reject"));
 
@@ -43,7 +43,7 @@ public class AppRegistryTests
     [Fact]
     public async Task AChangeByAnotherInstanceIsServedAfterTheRefreshIntervalAndNotBefore()
     {
-        var store = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         using var registry = Registry(store);
         Assert.Null(await registry.FindAsync("com.contoso.later"));
 
@@ -60,7 +60,7 @@ public class AppRegistryTests
     [Fact]
     public async Task AChangeByThisInstanceIsServedAtOnceAfterInvalidate()
     {
-        var store = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         using var registry = Registry(store);
         Assert.Null(await registry.FindAsync("com.contoso.now"));
 
@@ -73,7 +73,7 @@ public class AppRegistryTests
     [Fact]
     public async Task AStoredAppThatNoLongerValidatesIsNotServedAndTheOthersAre()
     {
-        var store = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         var invalid = DebugApp("com.contoso.invalid", "reject");
         invalid.DebugTokenSha256.Clear();
         await store.TryAddAsync(invalid);
@@ -87,7 +87,7 @@ public class AppRegistryTests
     [Fact]
     public async Task WhenStorageFailsTheAppsLoadedBeforeAreStillServed()
     {
-        var store = new FailingStore(new TableAppRegistry(await AzuriteTables.CreateAsync()));
+        var store = new FailingStore(new TableAppStore(await AzuriteTables.CreateAsync()));
         using var registry = Registry(store, DebugApp("com.contoso.kept", "reject"));
         Assert.NotNull(await registry.FindAsync("com.contoso.kept"));
 
@@ -100,13 +100,13 @@ public class AppRegistryTests
     [Fact]
     public async Task WhenStorageFailsBeforeTheFirstLoadTheLookupIsADependencyOutage()
     {
-        var store = new FailingStore(new TableAppRegistry(await AzuriteTables.CreateAsync())) { Down = true };
+        var store = new FailingStore(new TableAppStore(await AzuriteTables.CreateAsync())) { Down = true };
         using var registry = Registry(store, DebugApp("com.contoso.kept", "reject"));
 
         await Assert.ThrowsAsync<DependencyUnavailableException>(async () => await registry.FindAsync("com.contoso.kept"));
     }
 
-    private AppRegistry Registry(IAppRegistryStore store, params AppPolicyConfiguration[] configured)
+    private AppRegistry Registry(IAppStore store, params AppPolicyConfiguration[] configured)
     {
         var options = new AppPolicyOptions();
         foreach (var app in configured)
@@ -132,7 +132,7 @@ public class AppRegistryTests
     }
 
     /// <summary>The real table store, which can be switched to answer as an unreachable account does.</summary>
-    private sealed class FailingStore(IAppRegistryStore inner) : IAppRegistryStore
+    private sealed class FailingStore(IAppStore inner) : IAppStore
     {
         public bool Down { get; set; }
 

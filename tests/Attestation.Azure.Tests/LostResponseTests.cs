@@ -32,12 +32,12 @@ public class LostResponseTests
     public async Task ARegistrationWhoseResponseWasLostStillCountsAsWritten()
     {
         var (storage, losing) = await CreateAsync();
-        var registry = new TableDeviceRegistry(storage);
+        var store = new TableDeviceStore(storage);
         var now = DateTimeOffset.UtcNow;
-        await registry.TryAddAsync(new DeviceRegistration("app", "warm-up", "debug", null, 0, now, now, "", DeviceStatus.Active));
+        await store.TryAddAsync(new DeviceRegistration("app", "warm-up", "debug", null, 0, now, now, "", DeviceStatus.Active));
 
         losing.LoseNextWriteResponse();
-        Assert.True(await registry.TryAddAsync(new DeviceRegistration("app", "device", "debug", null, 0, now, now, "", DeviceStatus.Active)));
+        Assert.True(await store.TryAddAsync(new DeviceRegistration("app", "device", "debug", null, 0, now, now, "", DeviceStatus.Active)));
 
         Assert.Equal(1, losing.ResponsesLost);
     }

@@ -4,7 +4,7 @@ using Attestation.Core.Errors;
 
 namespace Attestation.Azure.Tests;
 
-/// <summary>The admin listings of <see cref="TableDeviceRegistry"/>: by device (one partition) and by app (paged scan).</summary>
+/// <summary>The admin listings of <see cref="TableDeviceStore"/>: by device (one partition) and by app (paged scan).</summary>
 public class TableDeviceDirectoryTests
 {
     private static readonly DateTimeOffset Seen = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
@@ -12,12 +12,12 @@ public class TableDeviceDirectoryTests
     [Fact]
     public async Task ADevicesRegistrationsAreListedOnePerApp()
     {
-        var registry = new TableDeviceRegistry(await AzuriteTables.CreateAsync());
-        await registry.TryAddAsync(Registration("com.contoso.a", "device-1"));
-        await registry.TryAddAsync(Registration("com.contoso.b", "device-1"));
-        await registry.TryAddAsync(Registration("com.contoso.a", "device-2"));
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("com.contoso.a", "device-1"));
+        await store.TryAddAsync(Registration("com.contoso.b", "device-1"));
+        await store.TryAddAsync(Registration("com.contoso.a", "device-2"));
 
-        var found = await registry.ListByDeviceAsync("device-1");
+        var found = await store.ListByDeviceAsync("device-1");
 
         Assert.Equal(["com.contoso.a", "com.contoso.b"], found.Select(r => r.AppId).Order(StringComparer.Ordinal));
         Assert.All(found, r => Assert.Equal("device-1", r.DeviceId));
@@ -26,11 +26,11 @@ public class TableDeviceDirectoryTests
     [Fact]
     public async Task AnAppsDevicesComeInFullPagesUntilTheLast()
     {
-        var registry = new TableDeviceRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
         for (var i = 0; i < 5; i++)
         {
-            await registry.TryAddAsync(Registration("com.contoso.paged", $"device-{i}"));
-            await registry.TryAddAsync(Registration("com.contoso.other", $"device-{i}"));
+            await store.TryAddAsync(Registration("com.contoso.paged", $"device-{i}"));
+            await store.TryAddAsync(Registration("com.contoso.other", $"device-{i}"));
         }
 
         var seen = new List<string>();
@@ -38,7 +38,7 @@ public class TableDeviceDirectoryTests
         string? continuation = null;
         do
         {
-            var page = await registry.ListByAppAsync("com.contoso.paged", 2, continuation);
+            var page = await store.ListByAppAsync("com.contoso.paged", 2, continuation);
             Assert.True(page.Devices.Count == 2 || page.Continuation is null, "only the last page may be short");
             seen.AddRange(page.Devices.Select(d => d.DeviceId));
             continuation = page.Continuation;
@@ -55,9 +55,9 @@ public class TableDeviceDirectoryTests
     [InlineData("AAAA")]
     public async Task AContinuationThisListingDidNotIssueIsInvalidRequest(string continuation)
     {
-        var registry = new TableDeviceRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
 
-        var refused = await Assert.ThrowsAsync<AttestationException>(() => registry.ListByAppAsync("com.contoso.a", 10, continuation));
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => store.ListByAppAsync("com.contoso.a", 10, continuation));
 
         Assert.Equal(AttestationErrorCode.InvalidRequest, refused.Code);
     }
@@ -69,11 +69,11 @@ public class TableDeviceDirectoryTests
     public async Task AForgedContinuationOnlyMovesWithinTheAppsOwnDevices(string continuation)
     {
         // A continuation is a position (next partition and row key); a forged one starts elsewhere, but the filter stays.
-        var registry = new TableDeviceRegistry(await AzuriteTables.CreateAsync());
-        await registry.TryAddAsync(Registration("com.contoso.mine", "device-1"));
-        await registry.TryAddAsync(Registration("com.contoso.theirs", "device-2"));
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("com.contoso.mine", "device-1"));
+        await store.TryAddAsync(Registration("com.contoso.theirs", "device-2"));
 
-        var page = await registry.ListByAppAsync("com.contoso.mine", 10, continuation);
+        var page = await store.ListByAppAsync("com.contoso.mine", 10, continuation);
 
         Assert.All(page.Devices, d => Assert.Equal("com.contoso.mine", d.AppId));
     }

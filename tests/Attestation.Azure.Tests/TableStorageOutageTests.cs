@@ -12,11 +12,11 @@ public class TableStorageOutageTests
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         var storage = new TableStorage(new TableServiceClient(azurite.ConnectionString, TableStorage.CreateClientOptions()));
-        var registry = new TableDeviceRegistry(storage);
-        Assert.Null(await registry.FindAsync("app", "device"));
+        var store = new TableDeviceStore(storage);
+        Assert.Null(await store.FindAsync("app", "device"));
 
         await azurite.StopAsync();
-        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => registry.FindAsync("app", "device"));
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.FindAsync("app", "device"));
         Assert.Equal("Table Storage", outage.Dependency);
         Assert.False(await new TableStorageHealthCheck(storage).IsHealthyAsync());
 
@@ -46,6 +46,6 @@ public class TableStorageOutageTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TableDeviceRegistry(storage).FindAsync("app", "device", cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TableDeviceStore(storage).FindAsync("app", "device", cancelled.Token));
     }
 }

@@ -56,7 +56,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         Assert.True(verified.GetProperty("valid").GetBoolean());
         Assert.Equal("apple-app-attest", verified.GetProperty("platform").GetString());
 
-        var registration = (await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DemoApp, deviceId))!;
+        var registration = (await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, deviceId))!;
         Assert.Equal(device.SubjectPublicKeyInfo, registration.PublicKey);
         Assert.Equal(0, registration.Counter);
         Assert.Equal([0x30, 0x80, 0x06, 0x09], registration.Receipt);
@@ -72,7 +72,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
 
         using var next = await RefreshAsync(device, deviceId, counter: 2);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-        Assert.Equal(2, (await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DemoApp, deviceId))!.Counter);
+        Assert.Equal(2, (await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, deviceId))!.Counter);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
             response.Dispose();
         }
 
-        Assert.Equal(1, (await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DemoApp, deviceId))!.Counter);
+        Assert.Equal(1, (await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, deviceId))!.Counter);
     }
 
     [Fact]
@@ -104,13 +104,13 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
     {
         using var device = new AppAttestTestDevice();
         (await AttestAsync(device)).Dispose();
-        var before = await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DemoApp, Base64Flexible.ToBase64Url(device.KeyId));
+        var before = await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, Base64Flexible.ToBase64Url(device.KeyId));
 
         using var again = await AttestAsync(device);
 
         var problem = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Unauthorized, "attestation_invalid");
         Assert.Contains("already registered", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var after = await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DemoApp, Base64Flexible.ToBase64Url(device.KeyId));
+        var after = await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, Base64Flexible.ToBase64Url(device.KeyId));
         Assert.Equal(before!.ConcurrencyStamp, after!.ConcurrencyStamp);
     }
 
@@ -120,8 +120,8 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         using var device = new AppAttestTestDevice();
         var deviceId = Base64Flexible.ToBase64Url(device.KeyId);
         (await AttestAsync(device)).Dispose();
-        var registry = _backend.Services.GetRequiredService<IDeviceRegistry>();
-        Assert.True(await registry.TryUpdateAsync((await registry.FindAsync(RunningBackend.DemoApp, deviceId))! with { Status = DeviceStatus.Revoked }));
+        var devices = _backend.Services.GetRequiredService<IDeviceStore>();
+        Assert.True(await devices.TryUpdateAsync((await devices.FindAsync(RunningBackend.DemoApp, deviceId))! with { Status = DeviceStatus.Revoked }));
 
         using var refresh = await RefreshAsync(device, deviceId, counter: 1);
         using var attest = await AttestAsync(device);
@@ -182,7 +182,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         Assert.Equal(Base64Flexible.ToBase64Url(device.KeyId), body.GetProperty("deviceId").GetString());
         Assert.Equal("bad_signature", (await _backend.VerifyAsync(body.GetProperty("token").GetString()!)).GetProperty("reason").GetString());
         Assert.Contains("another App ID", _logs.AllText, StringComparison.Ordinal);
-        Assert.Null(await _backend.Services.GetRequiredService<IDeviceRegistry>().FindAsync(RunningBackend.DecoyApp, Base64Flexible.ToBase64Url(device.KeyId)));
+        Assert.Null(await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DecoyApp, Base64Flexible.ToBase64Url(device.KeyId)));
     }
 
     [Theory]

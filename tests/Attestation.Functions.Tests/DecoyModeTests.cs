@@ -70,9 +70,9 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
         await using var backend = await RunningBackend.StartAsync();
         var deviceId = Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
         (await backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
-        var registry = backend.Services.GetRequiredService<IDeviceRegistry>();
-        var registration = (await registry.FindAsync(RunningBackend.DecoyApp, deviceId))!;
-        Assert.True(await registry.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
+        var devices = backend.Services.GetRequiredService<IDeviceStore>();
+        var registration = (await devices.FindAsync(RunningBackend.DecoyApp, deviceId))!;
+        Assert.True(await devices.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
 
         using var refresh = await backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp);
         using var attest = await backend.AttestDebugAsync(RunningBackend.DecoyApp);

@@ -102,17 +102,17 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
 
     private async Task<string> RegisterAsync(string deviceId, string platform, DeviceStatus status)
     {
-        var registry = _backend.Services.GetRequiredService<IDeviceRegistry>();
+        var devices = _backend.Services.GetRequiredService<IDeviceStore>();
         var now = DateTimeOffset.UtcNow;
-        await registry.TryAddAsync(new DeviceRegistration(RunningBackend.DemoApp, deviceId, platform, null, 0, now, now, "test", status));
+        await devices.TryAddAsync(new DeviceRegistration(RunningBackend.DemoApp, deviceId, platform, null, 0, now, now, "test", status));
         return deviceId;
     }
 
     private async Task RevokeAsync(string deviceId)
     {
-        var registry = _backend.Services.GetRequiredService<IDeviceRegistry>();
-        var registration = (await registry.FindAsync(RunningBackend.DemoApp, deviceId))!;
-        Assert.True(await registry.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
+        var devices = _backend.Services.GetRequiredService<IDeviceStore>();
+        var registration = (await devices.FindAsync(RunningBackend.DemoApp, deviceId))!;
+        Assert.True(await devices.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
     }
 
     private async Task<string> IssueTokenDirectlyAsync(string deviceId)

@@ -13,7 +13,7 @@ namespace Attestation.Core.Administration;
 /// section here exactly as it would stop the start.
 /// </summary>
 public sealed partial class AppAdministration(
-    IAppRegistryStore store,
+    IAppStore store,
     AppRegistry registry,
     AppPolicyReader reader,
     DeviceAdministration devices,

@@ -12,8 +12,8 @@ namespace Attestation.Core.Administration;
 /// takes effect at the next of those calls; tokens already issued stay valid only until a verifier checks them.
 /// </summary>
 public sealed partial class DeviceAdministration(
-    IAppRegistryStore apps,
-    IDeviceRegistry devices,
+    IAppStore apps,
+    IDeviceStore devices,
     IDeviceDirectory directory,
     ILogger<DeviceAdministration> logger)
 {
@@ -103,7 +103,7 @@ public sealed partial class DeviceAdministration(
 
     private static string ReadDeviceId(string? deviceId)
     {
-        // API.md: b64 fields may come in either alphabet; the registry holds the base64url form attest returned.
+        // API.md: b64 fields may come in either alphabet; the device store holds the base64url form attest returned.
         var id = deviceId is null ? null : Base64Flexible.ToUrlAlphabet(deviceId);
         return Base64Flexible.IsBase64UrlText(id, 128)
             ? id

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Apps;
 
 /// <summary>
-/// The app policies of the registry (<see cref="IAppRegistryStore"/>), kept in memory and reloaded when older than
+/// The app policies of the registry (<see cref="IAppStore"/>), kept in memory and reloaded when older than
 /// <see cref="AppRegistryOptions.RefreshInterval"/>, so a lookup on the hot path costs no storage call.
 /// </summary>
 /// <remarks>
@@ -18,14 +18,14 @@ namespace Attestation.Core.Apps;
 /// </remarks>
 public sealed partial class AppRegistry : IAppPolicyProvider, IDisposable
 {
-    private readonly IAppRegistryStore _store;
+    private readonly IAppStore _store;
     private readonly AppPolicyReader _reader;
     private readonly IOptions<AppPolicyOptions> _configured;
     private readonly ILogger<AppRegistry> _logger;
     private readonly RefreshingValue<FrozenDictionary<string, AppPolicy>> _policies;
 
     public AppRegistry(
-        IAppRegistryStore store,
+        IAppStore store,
         AppPolicyReader reader,
         IOptions<AppPolicyOptions> configured,
         IOptions<AppRegistryOptions> options,

@@ -19,7 +19,7 @@ public sealed partial class AttestationService(
     IAppPolicyProvider policies,
     ChallengeService challenges,
     PlatformCatalog platforms,
-    IDeviceRegistry devices,
+    IDeviceStore devices,
     ISigningKeyProvider signingKeys,
     TokenIssuer issuer,
     TimeProvider timeProvider,
@@ -94,7 +94,7 @@ public sealed partial class AttestationService(
         outcome.AppId = policy.AppId;
         var binding = ReadBinding(command.Binding);
 
-        // API.md: b64 fields may come in either alphabet, padded or not; the registry holds the base64url form attest returned.
+        // API.md: b64 fields may come in either alphabet, padded or not; the device store holds the base64url form attest returned.
         var deviceId = command.DeviceId is null ? null : Base64Flexible.ToUrlAlphabet(command.DeviceId);
         if (!Base64Flexible.IsBase64UrlText(deviceId, 128))
         {

@@ -13,7 +13,7 @@ namespace Attestation.Core.Attestations;
 public sealed class TokenVerificationService(
     TokenValidator validator,
     ISigningKeyProvider signingKeys,
-    IDeviceRegistry devices,
+    IDeviceStore devices,
     IConsumedTokenStore consumedTokens,
     IOptions<TokenOptions> tokenOptions,
     AttestationMetrics metrics)

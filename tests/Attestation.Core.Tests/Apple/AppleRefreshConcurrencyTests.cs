@@ -35,7 +35,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
     public async Task TwoRefreshesThatReadTheSameCounterGetExactlyOneToken()
     {
         var deviceId = Base64Flexible.ToBase64Url(_device.KeyId);
-        var registry = new SimultaneousReadRegistry(parties: 2);
+        var registry = new SimultaneousReadDeviceStore(parties: 2);
         registry.Seed(new DeviceRegistration(AppId, deviceId, PlatformNames.AppleAppAttest, _device.SubjectPublicKeyInfo, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "apple-app-attest development", DeviceStatus.Active));
         var challenges = new ChallengeService(new MemoryChallengeStore(), Options.Create(new ChallengeOptions()), TimeProvider.System);
         var service = Service(registry, challenges);
@@ -76,7 +76,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         }
     }
 
-    private static AttestationService Service(IDeviceRegistry registry, ChallengeService challenges)
+    private static AttestationService Service(IDeviceStore registry, ChallengeService challenges)
     {
         var policy = new AppPolicy(AppId, [PlatformNames.AppleAppAttest], FailureMode.Reject, [])
         {
@@ -133,7 +133,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
     }
 
     /// <summary>A registry with ETags whose reads, once armed, wait until every party has read: a deterministic race.</summary>
-    private sealed class SimultaneousReadRegistry(int parties) : IDeviceRegistry
+    private sealed class SimultaneousReadDeviceStore(int parties) : IDeviceStore
     {
         private readonly Lock _gate = new();
         private readonly TaskCompletionSource _allRead = new(TaskCreationOptions.RunContinuationsAsynchronously);

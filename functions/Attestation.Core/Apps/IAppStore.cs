@@ -13,7 +13,7 @@ public sealed record AppRecord(AppPolicyConfiguration Configuration, string? Con
 }
 
 /// <summary>Stores registered apps (Table Storage in Azure and on Azurite).</summary>
-public interface IAppRegistryStore
+public interface IAppStore
 {
     /// <summary>Every registered app.</summary>
     /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>

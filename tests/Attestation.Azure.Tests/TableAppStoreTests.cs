@@ -6,16 +6,16 @@ using Attestation.Core.Platforms.PlayIntegrity;
 
 namespace Attestation.Azure.Tests;
 
-public class TableAppRegistryTests
+public class TableAppStoreTests
 {
     [Fact]
     public async Task AnAppIsStoredWithEveryPlatformSectionAndReadBack()
     {
-        var registry = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
         var app = FullApp("com.contoso.full");
 
-        Assert.True(await registry.TryAddAsync(app));
-        var stored = await registry.FindAsync("com.contoso.full");
+        Assert.True(await store.TryAddAsync(app));
+        var stored = await store.FindAsync("com.contoso.full");
 
         Assert.NotNull(stored);
         Assert.NotNull(stored.ConcurrencyStamp);
@@ -31,48 +31,48 @@ public class TableAppRegistryTests
     [Fact]
     public async Task AnAppIdIsAddedOnce()
     {
-        var registry = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
 
-        Assert.True(await registry.TryAddAsync(FullApp("com.contoso.once")));
+        Assert.True(await store.TryAddAsync(FullApp("com.contoso.once")));
         var second = FullApp("com.contoso.once");
         second.FailureMode = "decoy";
-        Assert.False(await registry.TryAddAsync(second));
+        Assert.False(await store.TryAddAsync(second));
 
-        Assert.Equal("reject", (await registry.FindAsync("com.contoso.once"))!.Configuration.FailureMode);
+        Assert.Equal("reject", (await store.FindAsync("com.contoso.once"))!.Configuration.FailureMode);
     }
 
     [Fact]
     public async Task OfTwoUpdatesFromTheSameReadOnlyTheFirstIsWritten()
     {
-        var registry = new TableAppRegistry(await AzuriteTables.CreateAsync());
-        await registry.TryAddAsync(FullApp("com.contoso.race"));
-        var read = (await registry.FindAsync("com.contoso.race"))!;
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(FullApp("com.contoso.race"));
+        var read = (await store.FindAsync("com.contoso.race"))!;
 
         read.Configuration.FailureMode = "decoy";
-        Assert.True(await registry.TryUpdateAsync(read));
+        Assert.True(await store.TryUpdateAsync(read));
         read.Configuration.FailureMode = "reject";
-        Assert.False(await registry.TryUpdateAsync(read));
+        Assert.False(await store.TryUpdateAsync(read));
 
-        Assert.Equal("decoy", (await registry.FindAsync("com.contoso.race"))!.Configuration.FailureMode);
+        Assert.Equal("decoy", (await store.FindAsync("com.contoso.race"))!.Configuration.FailureMode);
     }
 
     [Fact]
     public async Task AnUpdateOfAnAppThatIsNotStoredWritesNothing()
     {
-        var registry = new TableAppRegistry(await AzuriteTables.CreateAsync());
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
 
-        Assert.False(await registry.TryUpdateAsync(new AppRecord(FullApp("com.contoso.ghost"), "W/\"datetime'2026-01-01T00%3A00%3A00Z'\"")));
-        Assert.Null(await registry.FindAsync("com.contoso.ghost"));
+        Assert.False(await store.TryUpdateAsync(new AppRecord(FullApp("com.contoso.ghost"), "W/\"datetime'2026-01-01T00%3A00%3A00Z'\"")));
+        Assert.Null(await store.FindAsync("com.contoso.ghost"));
     }
 
     [Fact]
     public async Task EveryStoredAppIsListed()
     {
-        var registry = new TableAppRegistry(await AzuriteTables.CreateAsync());
-        await registry.TryAddAsync(FullApp("com.contoso.a"));
-        await registry.TryAddAsync(FullApp("com.contoso.b"));
+        var store = new TableAppStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(FullApp("com.contoso.a"));
+        await store.TryAddAsync(FullApp("com.contoso.b"));
 
-        var listed = await registry.ListAsync();
+        var listed = await store.ListAsync();
 
         Assert.Equal(["com.contoso.a", "com.contoso.b"], listed.Select(a => a.AppId).Order(StringComparer.Ordinal));
     }

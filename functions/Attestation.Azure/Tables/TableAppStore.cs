@@ -10,7 +10,7 @@ namespace Attestation.Azure.Tables;
 /// one JSON column in <see cref="AppPolicyJson"/>'s form, so that platform sections added to
 /// <see cref="AppPolicyConfiguration"/> are stored without this class changing. Concurrency uses the row's ETag.
 /// </summary>
-public sealed class TableAppRegistry(TableStorage storage) : IAppRegistryStore
+public sealed class TableAppStore(TableStorage storage) : IAppStore
 {
     private const string Partition = "app";
 

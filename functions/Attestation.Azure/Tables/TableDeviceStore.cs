@@ -14,7 +14,7 @@ namespace Attestation.Azure.Tables;
 /// A device's registrations are one partition (a cheap query). An app's devices are a filter on the row key across
 /// partitions, a table scan: acceptable for an admin listing, paged, and never on a device-facing path.
 /// </remarks>
-public sealed class TableDeviceRegistry(TableStorage storage) : IDeviceRegistry, IDeviceDirectory
+public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDeviceDirectory
 {
     public Task<DeviceRegistration?> FindAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,7 @@
 namespace Attestation.Core.Devices;
 
 /// <summary>Stores device registrations.</summary>
-public interface IDeviceRegistry
+public interface IDeviceStore
 {
     /// <summary>The registration of <paramref name="deviceId"/> for <paramref name="appId"/>, or null.</summary>
     /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
