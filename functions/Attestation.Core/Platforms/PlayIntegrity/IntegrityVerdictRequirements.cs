@@ -16,6 +16,10 @@ public sealed class IntegrityVerdictRequirements
     /// <summary>The one app recognition verdict accepted when none is configured.</summary>
     public const string PlayRecognized = "PLAY_RECOGNIZED";
 
+    /// <summary>Every <c>appRecognitionVerdict</c> value Google documents; an app's policy may accept only these.</summary>
+    public static readonly IReadOnlySet<string> KnownAppRecognitionVerdicts =
+        new HashSet<string>([PlayRecognized, "UNRECOGNIZED_VERSION", "UNEVALUATED"], StringComparer.Ordinal);
+
     /// <summary>A verdict stamped this far after the verifier's clock is still accepted (device and server clocks differ).</summary>
     public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(1);
 
