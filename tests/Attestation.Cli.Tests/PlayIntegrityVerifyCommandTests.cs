@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Attestation.TestSupport;
 
 namespace Attestation.Cli.Tests;
@@ -48,6 +49,54 @@ public class PlayIntegrityVerifyCommandTests
         Assert.Equal("MEETS_DEVICE_INTEGRITY", facts.GetProperty("deviceRecognitionVerdict")[0].GetString());
         Assert.Equal("LICENSED", facts.GetProperty("appLicensingVerdict").GetString());
         Assert.Equal("6a6a1474b5cbbb2b1aa57e0bc3", facts.GetProperty("certificateSha256Digest")[0].GetString());
+    }
+
+    [Fact]
+    public async Task TheValidTokensFactsKeepTheirKeysOrderAndValues()
+    {
+        var (_, report, _) = await RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z"));
+
+        Assert.Equal(
+            """{"requestPackageName":"com.worldcoin.dev","timestampMillis":"1767225600000","timestamp":"2026-01-01T00:00:00.000Z","appRecognitionVerdict":"PLAY_RECOGNIZED","certificateSha256Digest":["6a6a1474b5cbbb2b1aa57e0bc3"],"deviceRecognitionVerdict":["MEETS_DEVICE_INTEGRITY"],"nonce":"i_am_a_sample_request_hash","packageName":"com.worldcoin.dev","versionCode":"25700","appLicensingVerdict":"LICENSED","appsDetected":["KNOWN_INSTALLED","UNKNOWN_INSTALLED","UNKNOWN_CAPTURING"]}""",
+            report.GetProperty("facts").GetRawText());
+    }
+
+    [Fact]
+    public async Task EveryOptionalVerdictFieldIsReportedInItsPlace()
+    {
+        // Worldcoin's verdict with every optional field (SOURCES.md section 3), plus a requestHash, under throwaway keys.
+        var payload = JsonNode.Parse(WorldcoinCase("full-with-optional-fields").GetRawText())!.AsObject();
+        payload["requestDetails"]!["requestHash"] = "aGVsbG8";
+        using var factory = new PlayIntegrityTokenFactory();
+
+        var (status, report, _) = await RunAsync(FactoryArguments(factory, factory.CreateToken(payload), "com.worldcoin.staging", "2025-04-21T22:58:00Z"));
+
+        Assert.Equal(CliApplication.Valid, status);
+        Assert.Equal(
+            """{"requestPackageName":"com.worldcoin.staging","timestampMillis":"1745276275999","timestamp":"2025-04-21T22:57:55.999Z","appRecognitionVerdict":"PLAY_RECOGNIZED","certificateSha256Digest":["nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8"],"deviceRecognitionVerdict":["MEETS_DEVICE_INTEGRITY","MEETS_STRONG_INTEGRITY"],"nonce":"i_am_a_sample_request_hash","requestHash":"aGVsbG8","packageName":"com.worldcoin.staging","versionCode":"25700","appLicensingVerdict":"LICENSED","playProtectVerdict":"NO_ISSUES","deviceActivityLevel":"LEVEL_2","sdkVersion":33,"appsDetected":["KNOWN_INSTALLED","UNKNOWN_INSTALLED"]}""",
+            report.GetProperty("facts").GetRawText());
+    }
+
+    [Fact]
+    public async Task AbsentVerdictFieldsAreLeftOutAndAbsentListsAreEmpty()
+    {
+        // Worldcoin's unevaluated verdict (no device label, digest or app package name), here without its accountDetails too:
+        // refused, and reported with the facts it has.
+        var payload = JsonNode.Parse(WorldcoinCase("unevaluated").GetRawText())!.AsObject();
+        payload["requestDetails"]!["timestampMillis"] = "1745276275999";
+        payload.Remove("accountDetails");
+        using var factory = new PlayIntegrityTokenFactory();
+        var package = payload["requestDetails"]!["requestPackageName"]!.GetValue<string>();
+
+        var (status, report, _) = await RunAsync(FactoryArguments(factory, factory.CreateToken(payload), package, "2025-04-21T22:58:00Z"));
+
+        Assert.Equal(CliApplication.Refused, status);
+        var facts = JsonNode.Parse(report.GetProperty("facts").GetRawText())!.AsObject();
+        Assert.Equal(
+            ["requestPackageName", "timestampMillis", "timestamp", "appRecognitionVerdict", "certificateSha256Digest", "deviceRecognitionVerdict", "nonce"],
+            facts.Select(p => p.Key));
+        Assert.Empty(facts["certificateSha256Digest"]!.AsArray());
+        Assert.Empty(facts["deviceRecognitionVerdict"]!.AsArray());
     }
 
     [Fact]
@@ -134,6 +183,24 @@ public class PlayIntegrityVerifyCommandTests
         "--nonce", "i_am_a_sample_request_hash",
         .. more,
     ];
+
+    private static string[] FactoryArguments(PlayIntegrityTokenFactory factory, string token, string package, string at) =>
+    [
+        "verify", "play-integrity",
+        "--token", token,
+        "--decryption-key", factory.DecryptionKeyBase64,
+        "--verification-key", factory.VerificationKeyBase64,
+        "--package", package,
+        "--nonce", "i_am_a_sample_request_hash",
+        "--max-age", "600",
+        "--at", at,
+    ];
+
+    private static JsonElement WorldcoinCase(string name)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "vectors", "play-integrity-verdict-samples-worldcoin-tests.json")));
+        return document.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("payload").Clone();
+    }
 
     private static string Token(string path) => Vector.GetProperty(path.Split('.')[0]).GetProperty(path.Split('.')[1]).GetString()!;
 

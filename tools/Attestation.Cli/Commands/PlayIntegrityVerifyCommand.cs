@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Attestation.Core.Apps;
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.PlayIntegrity;
@@ -59,7 +58,7 @@ public sealed class PlayIntegrityVerifyCommand : IVerifyCommand
             return VerificationReport.Refused(refused, []);
         }
 
-        var facts = verdict.ToFacts();
+        var facts = Facts(PlayIntegrityFacts.Of(verdict));
         try
         {
             requirements.Check(verdict, at);
@@ -70,6 +69,48 @@ public sealed class PlayIntegrityVerifyCommand : IVerifyCommand
         }
 
         return VerificationReport.Ok("The token decrypts, its signature verifies with the verification key, and its verdict meets every requirement.", facts);
+    }
+
+    // The key order is CLI.md's: the required fields first, then each optional field the verdict has.
+    private static JsonObject Facts(PlayIntegrityFacts facts)
+    {
+        var json = new JsonObject
+        {
+            ["requestPackageName"] = facts.RequestPackageName,
+            ["timestampMillis"] = facts.Timestamp.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ["timestamp"] = facts.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["appRecognitionVerdict"] = facts.AppRecognitionVerdict,
+            ["certificateSha256Digest"] = Strings(facts.CertificateSha256Digests),
+            ["deviceRecognitionVerdict"] = Strings(facts.DeviceRecognitionVerdicts),
+        };
+        AddIfPresent(json, "nonce", facts.Nonce);
+        AddIfPresent(json, "requestHash", facts.RequestHash);
+        AddIfPresent(json, "packageName", facts.AppPackageName);
+        AddIfPresent(json, "versionCode", facts.VersionCode);
+        AddIfPresent(json, "appLicensingVerdict", facts.AppLicensingVerdict);
+        AddIfPresent(json, "playProtectVerdict", facts.PlayProtectVerdict);
+        AddIfPresent(json, "deviceActivityLevel", facts.DeviceActivityLevel);
+        if (facts.SdkVersion is { } sdkVersion)
+        {
+            json["sdkVersion"] = sdkVersion;
+        }
+
+        if (facts.AppsDetected.Count > 0)
+        {
+            json["appsDetected"] = Strings(facts.AppsDetected);
+        }
+
+        return json;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)v)]);
+
+    private static void AddIfPresent(JsonObject json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json[name] = value;
+        }
     }
 
     private static PlayIntegrityKeys Keys(byte[] decryptionKey, byte[] verificationKey)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Attestation.Core.Errors;
 
 namespace Attestation.Core.Platforms.PlayIntegrity;
@@ -115,49 +114,9 @@ public sealed class IntegrityVerdict
         };
     }
 
-    /// <summary>The verdict's fields as the offline tool reports them (<c>facts</c> of CLI.md); absent fields are left out.</summary>
-    public JsonObject ToFacts()
-    {
-        var facts = new JsonObject
-        {
-            ["requestPackageName"] = RequestPackageName,
-            ["timestampMillis"] = Timestamp.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            ["timestamp"] = Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["appRecognitionVerdict"] = AppRecognitionVerdict,
-            ["certificateSha256Digest"] = new JsonArray([.. CertificateSha256Digests.Select(d => (JsonNode)d)]),
-            ["deviceRecognitionVerdict"] = new JsonArray([.. DeviceRecognitionVerdicts.Select(d => (JsonNode)d)]),
-        };
-        AddIfPresent(facts, "nonce", Nonce);
-        AddIfPresent(facts, "requestHash", RequestHash);
-        AddIfPresent(facts, "packageName", AppPackageName);
-        AddIfPresent(facts, "versionCode", VersionCode);
-        AddIfPresent(facts, "appLicensingVerdict", AppLicensingVerdict);
-        AddIfPresent(facts, "playProtectVerdict", PlayProtectVerdict);
-        AddIfPresent(facts, "deviceActivityLevel", DeviceActivityLevel);
-        if (SdkVersion is { } sdkVersion)
-        {
-            facts["sdkVersion"] = sdkVersion;
-        }
-
-        if (AppsDetected.Count > 0)
-        {
-            facts["appsDetected"] = new JsonArray([.. AppsDetected.Select(d => (JsonNode)d)]);
-        }
-
-        return facts;
-    }
-
     /// <summary>A short non-secret description for the device registration.</summary>
     public string Summarize() =>
         string.Join(' ', new[] { AppRecognitionVerdict, DeviceLevel.ToLabel(), AppLicensingVerdict ?? "licensing absent" });
-
-    private static void AddIfPresent(JsonObject facts, string name, string? value)
-    {
-        if (value is not null)
-        {
-            facts[name] = value;
-        }
-    }
 
     // QUIRKS.md: timestampMillis is a JSON string of digits. A number is read too: the value, not its quoting, matters.
     private static DateTimeOffset ReadTimestamp(JsonElement request)

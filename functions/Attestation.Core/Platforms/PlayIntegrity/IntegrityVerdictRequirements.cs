@@ -1,20 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Attestation.Core.Apps;
 using Attestation.Core.Errors;
 using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.PlayIntegrity;
-
-/// <summary>Which request field carries the challenge: <c>nonce</c> for classic requests, <c>requestHash</c> for standard ones.</summary>
-public enum IntegrityRequestKind
-{
-    /// <summary>A classic request: <c>requestDetails.nonce</c>.</summary>
-    Classic,
-
-    /// <summary>A standard request: <c>requestDetails.requestHash</c>.</summary>
-    Standard,
-}
 
 /// <summary>
 /// What a verdict must show to be accepted: the checks of https://developer.android.com/google/play/integrity/verdicts,
@@ -26,6 +15,10 @@ public sealed class IntegrityVerdictRequirements
 {
     /// <summary>The one app recognition verdict accepted when none is configured.</summary>
     public const string PlayRecognized = "PLAY_RECOGNIZED";
+
+    /// <summary>Every <c>appRecognitionVerdict</c> value Google documents; an app's policy may accept only these.</summary>
+    public static readonly IReadOnlySet<string> KnownAppRecognitionVerdicts =
+        new HashSet<string>([PlayRecognized, "UNRECOGNIZED_VERSION", "UNEVALUATED"], StringComparer.Ordinal);
 
     /// <summary>A verdict stamped this far after the verifier's clock is still accepted (device and server clocks differ).</summary>
     public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(1);
@@ -54,7 +47,7 @@ public sealed class IntegrityVerdictRequirements
     /// <summary>Require <c>appLicensingVerdict</c> = <c>LICENSED</c>.</summary>
     public bool RequireLicensed { get; init; }
 
-    /// <summary>The requirements of an app's policy (checked at start by the verifier's <c>ValidatePolicy</c>).</summary>
+    /// <summary>The requirements of an app's policy (checked at start by <see cref="PlayIntegrityPolicyValidator"/>).</summary>
     public static IntegrityVerdictRequirements FromPolicy(PlayIntegrityPolicy policy, IntegrityRequestKind kind, string challenge)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -66,7 +59,7 @@ public sealed class IntegrityVerdictRequirements
             MaxAge = policy.MaxAge,
             AllowedAppRecognitionVerdicts = policy.AllowedAppRecognitionVerdicts.Count > 0 ? [.. policy.AllowedAppRecognitionVerdicts] : [PlayRecognized],
             SigningCertificateDigests = [.. policy.SigningCertificateDigests.Select(d => SigningCertificateDigest.TryParse(d, out var bytes) ? bytes : [])],
-            // ValidatePolicy refuses an unknown level at start; should one slip through, the strictest level applies.
+            // PlayIntegrityPolicyValidator refuses an unknown level at start; should one slip through, the strictest level applies.
             MinimumDeviceLevel = DeviceIntegrityLevels.TryParse(policy.MinimumDeviceVerdict, out var level) ? level : DeviceIntegrityLevel.Strong,
             RequireLicensed = policy.RequireLicensed,
         };

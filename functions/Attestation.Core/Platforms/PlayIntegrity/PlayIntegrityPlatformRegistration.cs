@@ -13,7 +13,7 @@ namespace Attestation.Core.Platforms.PlayIntegrity;
 public static class PlayIntegrityPlatformRegistration
 {
     /// <summary>The platform, as the attest flow uses it.</summary>
-    public static AttestationPlatform Create(PlayIntegrityVerifier verifier) => AttestationPlatform.Create(
+    public static AttestationPlatform Create(PlayIntegrityAttestationVerifier verifier) => AttestationPlatform.Create(
         PlatformNames.PlayIntegrity,
         policy => policy.PlayIntegrity,
         new PlayIntegrityPolicyValidator(),
@@ -28,8 +28,8 @@ public static class PlayIntegrityPlatformRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(runsInAzure));
-        services.AddSingleton<PlayIntegrityVerifier>();
-        services.AddSingleton(provider => Create(provider.GetRequiredService<PlayIntegrityVerifier>()));
+        services.AddSingleton<PlayIntegrityAttestationVerifier>();
+        services.AddSingleton(provider => Create(provider.GetRequiredService<PlayIntegrityAttestationVerifier>()));
         return services;
     }
 }

@@ -53,9 +53,9 @@ public sealed class PlayIntegrityPolicyValidator : IPlatformPolicyValidator<Play
             yield return "PlayIntegrity:MaxAge must be more than zero and at most one day.";
         }
 
-        foreach (var verdict in section.AllowedAppRecognitionVerdicts.Where(v => !PlayIntegrityVerifier.KnownAppRecognitionVerdicts.Contains(v)))
+        foreach (var verdict in section.AllowedAppRecognitionVerdicts.Where(v => !IntegrityVerdictRequirements.KnownAppRecognitionVerdicts.Contains(v)))
         {
-            yield return $"PlayIntegrity:AllowedAppRecognitionVerdicts entry '{verdict}' is not one of {string.Join(", ", PlayIntegrityVerifier.KnownAppRecognitionVerdicts)}.";
+            yield return $"PlayIntegrity:AllowedAppRecognitionVerdicts entry '{verdict}' is not one of {string.Join(", ", IntegrityVerdictRequirements.KnownAppRecognitionVerdicts)}.";
         }
 
         if (!DeviceIntegrityLevels.TryParse(section.MinimumDeviceVerdict, out _))

@@ -4,7 +4,7 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 
 /// <summary>Seeded mutations of classic tokens and of the verdicts inside them: each ends in a verdict or an <see cref="AttestationException"/>, never another exception.</summary>
 public sealed class ClassicIntegrityTokenMutationTests : IDisposable

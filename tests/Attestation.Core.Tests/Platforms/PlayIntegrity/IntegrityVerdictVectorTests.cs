@@ -1,102 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.PlayIntegrity;
-using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 
-/// <summary>The Play Integrity vectors of tests/vectors (SOURCES.md section 3), each with its documented outcome.</summary>
-public class PlayIntegrityVectorTests
+/// <summary>
+/// The verdicts of tests/vectors (SOURCES.md section 3), from Google's documentation and Worldcoin's tests: each read and
+/// checked against the requirements, with its documented outcome.
+/// </summary>
+public class IntegrityVerdictVectorTests
 {
-    private static readonly JsonElement Synthetic = Vector("play-integrity-synthetic-tokens-worldcoin-testkeys.json");
-    private static readonly JsonElement Docs = Vector("play-integrity-verdict-sample-docs.json");
-    private static readonly JsonElement Worldcoin = Vector("play-integrity-verdict-samples-worldcoin-tests.json");
-
-    public static TheoryData<string> SyntheticCases() => [.. Synthetic.GetProperty("case").GetProperty("tokens").EnumerateArray().Select(t => t.GetProperty("token").GetString()!)];
-
-    [Theory]
-    [MemberData(nameof(SyntheticCases))]
-    public async Task EverySyntheticTokenHasItsDocumentedOutcome(string tokenPath)
-    {
-        var testCase = Synthetic.GetProperty("case").GetProperty("tokens").EnumerateArray().Single(t => t.GetProperty("token").GetString() == tokenPath);
-        using var keys = SyntheticKeys();
-        var token = Synthetic.GetProperty(tokenPath.Split('.')[0]).GetProperty(tokenPath.Split('.')[1]).GetString()!;
-        var requirements = new IntegrityVerdictRequirements
-        {
-            PackageName = testCase.GetProperty("package").GetString(),
-            RequestKind = IntegrityRequestKind.Classic,
-            Challenge = testCase.GetProperty("nonce").GetString()!,
-            MaxAge = TimeSpan.FromMinutes(5),
-        };
-        var at = DateTimeOffset.Parse(testCase.GetProperty("verifyAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-
-        if (testCase.GetProperty("expectValid").GetBoolean())
-        {
-            var verdict = await ClassicIntegrityToken.DecryptAndVerifyAsync(token, keys);
-            requirements.Check(verdict, at);
-        }
-        else
-        {
-            var refusal = await Assert.ThrowsAsync<AttestationException>(async () => requirements.Check(await ClassicIntegrityToken.DecryptAndVerifyAsync(token, keys), at));
-            Assert.Equal(testCase.GetProperty("expectCode").GetString(), refusal.Code.ToWireName());
-        }
-    }
-
-    [Fact]
-    public async Task TheValidSyntheticTokenCarriesExactlyTheExpectedPayload()
-    {
-        using var keys = SyntheticKeys();
-        var jws = ClassicIntegrityToken.Decrypt(Synthetic.GetProperty("validToken").GetProperty("integrityToken").GetString()!, keys);
-        var payload = await ClassicIntegrityToken.VerifySignatureAsync(jws, keys);
-
-        var expected = JsonNode.Parse(Synthetic.GetProperty("validToken").GetProperty("expectedPayload").GetRawText());
-        Assert.True(JsonNode.DeepEquals(expected, JsonNode.Parse(payload)));
-        Assert.Equal("""{"alg":"ES256"}""", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(PadBase64(jws.Split('.')[0]))));
-
-        var verdict = IntegrityVerdict.Parse(payload);
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), verdict.Timestamp);
-        Assert.Equal("com.worldcoin.dev", verdict.RequestPackageName);
-        Assert.Equal(DeviceIntegrityLevel.Device, verdict.DeviceLevel);
-        Assert.Equal("LICENSED", verdict.AppLicensingVerdict);
-        Assert.Equal(["KNOWN_INSTALLED", "UNKNOWN_INSTALLED", "UNKNOWN_CAPTURING"], verdict.AppsDetected);
-    }
-
-    [Fact]
-    public async Task TheTamperedTokenFailsAesGcmAuthentication()
-    {
-        using var keys = SyntheticKeys();
-
-        var refusal = Assert.Throws<AttestationException>(() => ClassicIntegrityToken.Decrypt(Synthetic.GetProperty("tamperedCiphertextToken").GetProperty("integrityToken").GetString()!, keys));
-
-        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
-        Assert.Contains("AES-GCM", refusal.Detail, StringComparison.Ordinal);
-        await Task.CompletedTask;
-    }
-
-    [Fact]
-    public async Task TheWrongSignerTokenDecryptsButItsSignatureDoesNotVerify()
-    {
-        using var keys = SyntheticKeys();
-        var jws = ClassicIntegrityToken.Decrypt(Synthetic.GetProperty("wrongSignerToken").GetProperty("integrityToken").GetString()!, keys);
-
-        var refusal = await Assert.ThrowsAsync<AttestationException>(() => ClassicIntegrityToken.VerifySignatureAsync(jws, keys));
-
-        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
-        Assert.Contains("signature", refusal.Detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task TheValidSyntheticTokenIsStaleAtTheCurrentDate()
-    {
-        using var keys = SyntheticKeys();
-        var verdict = await ClassicIntegrityToken.DecryptAndVerifyAsync(Synthetic.GetProperty("validToken").GetProperty("integrityToken").GetString()!, keys);
-        var requirements = new IntegrityVerdictRequirements { Challenge = "i_am_a_sample_request_hash", MaxAge = TimeSpan.FromMinutes(5) };
-
-        var refusal = Assert.Throws<AttestationException>(() => requirements.Check(verdict, new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero)));
-
-        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
-    }
+    private static readonly JsonElement Docs = PlayIntegrityVectors.Load("play-integrity-verdict-sample-docs.json");
+    private static readonly JsonElement Worldcoin = PlayIntegrityVectors.Load("play-integrity-verdict-samples-worldcoin-tests.json");
 
     [Fact]
     public void TheDocsStandardVerdictPassesWithItsPackageAndHashAtItsOwnInstant()
@@ -276,9 +193,9 @@ public class PlayIntegrityVectorTests
     public void TheWorldcoinDigestMatchesItsHexForm()
     {
         // QUIRKS.md: the verdict's digests are base64url; an allow-list may write the same digest in hex.
-        var hex = Convert.ToHexString(Convert.FromBase64String(PadBase64("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8".Replace('-', '+').Replace('_', '/'))));
+        var hex = Convert.ToHexString(Convert.FromBase64String(PlayIntegrityVectors.PadBase64("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8".Replace('-', '+').Replace('_', '/'))));
         var verdict = IntegrityVerdict.Parse(WorldcoinCase("optional-fields-absent"));
-        Assert.True(Attestation.Core.Platforms.SigningCertificateDigest.TryParse(hex, out var digest));
+        Assert.True(SigningCertificateDigest.TryParse(hex, out var digest));
 
         WorldcoinRequirements().Check(verdict, verdict.Timestamp);
         var other = new IntegrityVerdictRequirements
@@ -292,7 +209,7 @@ public class PlayIntegrityVectorTests
 
     private static IntegrityVerdictRequirements WorldcoinRequirements(bool withDigest = true)
     {
-        Assert.True(Attestation.Core.Platforms.SigningCertificateDigest.TryParse("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8", out var digest));
+        Assert.True(SigningCertificateDigest.TryParse("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8", out var digest));
         return new IntegrityVerdictRequirements
         {
             PackageName = "com.worldcoin.staging",
@@ -318,16 +235,4 @@ public class PlayIntegrityVectorTests
         Worldcoin.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("payload");
 
     private static JsonObject WorldcoinPayload(string name) => JsonNode.Parse(WorldcoinCase(name).GetRawText())!.AsObject();
-
-    private static PlayIntegrityKeys SyntheticKeys() => PlayIntegrityKeys.FromBase64(
-        Synthetic.GetProperty("case").GetProperty("keys").GetProperty("decryptionKeyBase64").GetString()!,
-        Synthetic.GetProperty("case").GetProperty("keys").GetProperty("verificationKeyBase64").GetString()!);
-
-    private static string PadBase64(string text) => text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
-
-    private static JsonElement Vector(string file)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "vectors", file)));
-        return document.RootElement.Clone();
-    }
 }

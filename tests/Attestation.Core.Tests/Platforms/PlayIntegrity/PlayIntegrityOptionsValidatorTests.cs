@@ -1,6 +1,6 @@
 using Attestation.Core.Platforms.PlayIntegrity;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 
 public sealed class PlayIntegrityOptionsValidatorTests
 {

@@ -1,26 +1,27 @@
+using System.Security.Cryptography;
 using System.Text.Json;
-using Attestation.Core.Apps;
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Secrets;
+using Attestation.Core.Text;
 using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Attestation.Core.Tests;
+namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 
-public sealed class PlayIntegrityVerifierTests : IDisposable
+public sealed class PlayIntegrityAttestationVerifierTests : IDisposable
 {
     private const string Package = "com.contoso.demo";
     private const string Challenge = "q4Ht4Ue9JYuEHY3Yjb5GwL8Yz8w1m7cM1mR0Xe1gJ1Q";
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
-    private static readonly string Digest = Attestation.Core.Text.Base64Flexible.ToBase64Url(System.Security.Cryptography.SHA256.HashData("demo signing certificate"u8));
+    private static readonly string Digest = Base64Flexible.ToBase64Url(SHA256.HashData("demo signing certificate"u8));
 
     private readonly PlayIntegrityTokenFactory _factory = new();
     private readonly CountingDecoder _decoder = new();
     private readonly Dictionary<string, string?> _secrets;
 
-    public PlayIntegrityVerifierTests()
+    public PlayIntegrityAttestationVerifierTests()
     {
         _secrets = new()
         {
@@ -50,7 +51,7 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
     [Fact]
     public async Task AVerdictForAnotherSigningCertificateIsAPolicyViolation()
     {
-        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Attestation.Core.Text.Base64Flexible.ToBase64Url(new byte[32])));
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now, Base64Flexible.ToBase64Url(new byte[32])));
 
         var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token)));
 
@@ -125,32 +126,6 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         Assert.Equal(1, _decoder.Calls);
     }
 
-    [Fact]
-    public async Task AMissingSecretIsUnavailable()
-    {
-        _secrets.Remove("pi-verification");
-
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(Token())));
-    }
-
-    [Fact]
-    public async Task UnusableKeyMaterialIsUnavailableNotAnError()
-    {
-        _secrets["pi-decryption"] = Convert.ToBase64String(new byte[16]);
-
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(Token())));
-    }
-
-    [Fact]
-    public void ARefreshIsRefreshUnsupported()
-    {
-        var platform = PlayIntegrityPlatformRegistration.Create(Verifier());
-
-        Assert.False(platform.SupportsRefresh);
-        var refusal = Assert.Throws<AttestationException>(() => platform.ReadProof(JsonDocument.Parse("{}").RootElement));
-        Assert.Equal(AttestationErrorCode.RefreshUnsupported, refusal.Code);
-    }
-
     [Theory]
     [InlineData("""{}""")]
     [InlineData("""{"integrityToken": 5}""")]
@@ -163,51 +138,13 @@ public sealed class PlayIntegrityVerifierTests : IDisposable
         Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
     }
 
-    [Fact]
-    public void TheDemoPolicyHasNoProblems() => Assert.Empty(new PlayIntegrityPolicyValidator().Validate(Policy()));
-
-    [Fact]
-    public void AnAppWithoutThePlayIntegritySectionIsRefusedAtStart()
-    {
-        Assert.Contains(new PlayIntegrityPolicyValidator().Validate(null), p => p.Contains("section is missing", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("package")]
-    [InlineData("digest")]
-    [InlineData("mode")]
-    [InlineData("secrets")]
-    [InlineData("service-account")]
-    [InlineData("max-age")]
-    [InlineData("app-recognition")]
-    [InlineData("device")]
-    public void EachBadSettingIsNamedAtStart(string setting)
-    {
-        var policy = Policy(p =>
-        {
-            switch (setting)
-            {
-                case "package": p.PackageName = null; break;
-                case "digest": p.SigningCertificateDigests.Add("abc"); break;
-                case "mode": p.Mode = "auto"; break;
-                case "secrets": p.DecryptionKeySecretName = null; break;
-                case "service-account": p.Mode = "standard"; break;
-                case "max-age": p.MaxAge = TimeSpan.Zero; break;
-                case "app-recognition": p.AllowedAppRecognitionVerdicts.Add("RECOGNIZED"); break;
-                default: p.MinimumDeviceVerdict = "virtual"; break;
-            }
-        });
-
-        Assert.Single(new PlayIntegrityPolicyValidator().Validate(policy));
-    }
-
-    private PlayIntegrityVerifier Verifier() =>
-        new(new ConfigurationSecretStore(_secrets), _decoder, new FakeTimeProvider(Now), NullLogger<PlayIntegrityVerifier>.Instance);
+    private PlayIntegrityAttestationVerifier Verifier() =>
+        new(new ConfigurationSecretStore(_secrets), _decoder, new FakeTimeProvider(Now), NullLogger<PlayIntegrityAttestationVerifier>.Instance);
 
     private string Token() => _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now.AddSeconds(-20), Digest));
 
     private static PlayIntegrityEvidence Evidence(string token) =>
-        new PlayIntegrityVerifier(new ConfigurationSecretStore([]), new CountingDecoder(), TimeProvider.System, NullLogger<PlayIntegrityVerifier>.Instance)
+        new PlayIntegrityAttestationVerifier(new ConfigurationSecretStore([]), new CountingDecoder(), TimeProvider.System, NullLogger<PlayIntegrityAttestationVerifier>.Instance)
             .ReadEvidence(JsonSerializer.SerializeToElement(new { integrityToken = token }));
 
     private static PlayIntegrityPolicy Policy(Action<PlayIntegrityPolicy>? change = null)
