@@ -3,7 +3,7 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Apple;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>
 /// Mutated attestation objects and assertions (byte flips, truncations, CBOR major-type swaps), from fixed seeds so a

@@ -3,7 +3,7 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Apple;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>The real attestations and assertions of tests/vectors, each verified at its own instant.</summary>
 public sealed class AppleAppAttestVectorTests

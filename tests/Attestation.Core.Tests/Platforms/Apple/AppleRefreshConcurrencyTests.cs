@@ -18,7 +18,7 @@ using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>
 /// Two refreshes that carry the same counter and read the device at the same moment: both assertions verify against the

@@ -3,7 +3,7 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Apple;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>
 /// One test per validation step of Apple's "Verify the attestation" and "Verify the assertion": each builds evidence under
