@@ -84,7 +84,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         };
         var platforms = new PlatformCatalog(
         [
-            AppleAppAttestPlatformRegistration.Create(new AppleAppAttestVerifier(TimeProvider.System)),
+            AppleAppAttestPlatformRegistration.Create(new AppleAttestationVerifier(TimeProvider.System), new AppleAssertionVerifier()),
             DebugPlatformRegistration.Create(),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);

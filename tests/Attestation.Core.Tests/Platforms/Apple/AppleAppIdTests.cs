@@ -1,0 +1,14 @@
+using Attestation.Core.Platforms.Apple;
+
+namespace Attestation.Core.Tests.Platforms.Apple;
+
+public sealed class AppleAppIdTests
+{
+    [Fact]
+    public void TheAppIdIsTheTeamIdDotTheBundleId()
+    {
+        var policy = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo" };
+
+        Assert.Equal("ABCDE12345.com.contoso.demo", AppleAppId.Of(policy));
+    }
+}
