@@ -18,5 +18,17 @@ public sealed class AppleAppAttestOptionsValidatorTests : IDisposable
         Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, new AppleAppAttestOptions()).Succeeded);
     }
 
+    [Fact]
+    public void ATestOnlyRootThatIsNotACertificateStopsTheStart()
+    {
+        var options = new AppleAppAttestOptions();
+        options.TestOnlyTrustedRoots.Add("not a certificate");
+
+        var result = new AppleAppAttestOptionsValidator(runsInAzure: false).Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("TestOnlyTrustedRoots", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _authority.Dispose();
 }

@@ -11,4 +11,12 @@ public sealed class AppleAppIdTests
 
         Assert.Equal("ABCDE12345.com.contoso.demo", AppleAppId.Of(policy));
     }
+
+    [Theory]
+    [InlineData(null, "com.contoso.demo")]
+    [InlineData("ABCDE12345", null)]
+    [InlineData("", "com.contoso.demo")]
+    [InlineData("ABCDE12345", "")]
+    public void ASectionWithoutATeamIdOrBundleIdHasNoAppId(string? teamId, string? bundleId) =>
+        Assert.Null(AppleAppId.Of(new AppleAppAttestPolicy { TeamId = teamId, BundleId = bundleId }));
 }

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Text;
 using Attestation.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Attestation.Core.Tests.Platforms.Apple;
 
@@ -181,10 +185,61 @@ public sealed class AppleAttestationVerifierTests : IDisposable
         Assert.Equal([1, 2, 3], result.Receipt);
     }
 
+    [Fact]
+    public async Task AVerifiedAttestationIsTheDeviceOfItsKeyIdWithItsKeyAndReceipt()
+    {
+        var challenge = "the-challenge";
+        var attestation = _authority.Attest(_device, Valid with { ClientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge)), Receipt = [4, 5] });
+        var verifier = new AppleAttestationVerifier(new FakeTimeProvider(Now), [_authority.RootCertificate]);
+        var evidence = verifier.ReadEvidence(Json($$"""{"keyId":"{{Convert.ToBase64String(_device.KeyId)}}","attestationObject":"{{Convert.ToBase64String(attestation)}}"}"""));
+
+        var verdict = await verifier.VerifyAsync(Policy, challenge, evidence);
+
+        Assert.Equal(Base64Flexible.ToBase64Url(_device.KeyId), verdict.DeviceId);
+        Assert.Equal(evidence.ClaimedDeviceId, verdict.DeviceId);
+        Assert.Equal(_device.SubjectPublicKeyInfo, verdict.PublicKey);
+        Assert.Equal(0, verdict.Counter);
+        Assert.Equal("apple-app-attest development", verdict.VerdictSummary);
+        Assert.False(verdict.AllowsReattestation);
+        Assert.Equal([4, 5], verdict.Receipt);
+    }
+
+    [Fact]
+    public async Task AnAppWithoutABundleIdIsAPolicyViolation()
+    {
+        var evidence = new AppleAttestationEvidence(_device.KeyId, _authority.Attest(_device, Valid));
+
+        var error = await Assert.ThrowsAsync<AttestationException>(() => _verifier.VerifyAsync(new AppleAppAttestPolicy { TeamId = "ABCDE12345" }, "challenge", evidence));
+
+        Assert.Equal(AttestationErrorCode.PolicyViolation, error.Code);
+        Assert.Contains("not configured", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"attestationObject":"AAAA"}""", "keyId")]
+    [InlineData("""{"keyId":"AAAA","attestationObject":"AAAA"}""", "keyId")]
+    [InlineData("""{"keyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","attestationObject":"not base64!"}""", "attestationObject")]
+    [InlineData("""{"keyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}""", "attestationObject")]
+    public void EvidenceWithoutABase64KeyIdAndAttestationObjectIsAnInvalidRequest(string evidence, string field)
+    {
+        var error = Assert.Throws<AttestationException>(() => _verifier.ReadEvidence(Json(evidence)));
+
+        Assert.Equal(AttestationErrorCode.InvalidRequest, error.Code);
+        Assert.Contains(field, error.Detail, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _authority.Dispose();
         _device.Dispose();
+    }
+
+    private static AppleAppAttestPolicy Policy => new() { TeamId = "ABCDE12345", BundleId = "com.contoso.demo", AllowDevelopment = true };
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 
     private AppleAttestationResult Verify(byte[] attestation, bool allowDevelopment = true) =>
