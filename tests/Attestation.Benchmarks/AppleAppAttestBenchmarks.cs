@@ -13,7 +13,7 @@ namespace Attestation.Benchmarks;
 [MemoryDiagnoser]
 public class AppleAppAttestBenchmarks
 {
-    private readonly AppleAppAttestVerifier _verifier = new(TimeProvider.System);
+    private readonly AppleAttestationVerifier _verifier = new(TimeProvider.System);
     private readonly byte[] _attestationObject;
     private readonly byte[] _keyId;
     private readonly string _appId;
@@ -42,12 +42,12 @@ public class AppleAppAttestBenchmarks
     }
 
     [Benchmark]
-    public AppAttestAttestationResult VerifyAppleAttestation() =>
+    public AppleAttestationResult VerifyAppleAttestation() =>
         _verifier.VerifyAttestation(_attestationObject, _keyId, _appId, allowDevelopment: true, _clientDataHash, _at);
 
     [Benchmark]
     public long VerifyAppleAssertion() =>
-        AppleAppAttestVerifier.VerifyAssertion(_assertion, _publicKey, _appId, _assertionClientDataHash, previousCounter: 0);
+        AppleAssertionVerifier.VerifyAssertion(_assertion, _publicKey, _appId, _assertionClientDataHash, previousCounter: 0);
 
     private static string VectorPath(string file)
     {

@@ -8,7 +8,7 @@ using Attestation.Core.Text;
 namespace Attestation.Cli.Commands;
 
 /// <summary>
-/// <c>verify apple-app-attest</c>: an App Attest attestation object, checked by the backend's <see cref="AppleAppAttestVerifier"/>
+/// <c>verify apple-app-attest</c>: an App Attest attestation object, checked by the backend's <see cref="AppleAttestationVerifier"/>
 /// against Apple's root only. Facts: <c>keyId</c>, <c>environment</c>, <c>counter</c>, <c>publicKey</c> (base64url SPKI DER).
 /// </summary>
 public sealed class AppleAppAttestCommand : IVerifyCommand
@@ -37,10 +37,10 @@ public sealed class AppleAppAttestCommand : IVerifyCommand
         var clientDataHash = option == "--challenge" ? SHA256.HashData(Encoding.UTF8.GetBytes(value)) : CliArguments.Hex(option, value);
         var at = arguments.At(timeProvider);
 
-        var facts = Facts(AppleAppAttestVerifier.DescribeAttestation(attestationObject));
+        var facts = Facts(AppleAppAttestFactsReader.ReadAttestation(attestationObject));
         try
         {
-            var result = new AppleAppAttestVerifier(timeProvider)
+            var result = new AppleAttestationVerifier(timeProvider)
                 .VerifyAttestation(attestationObject, keyId, appId, arguments.Has("--allow-development"), clientDataHash, at);
             return Task.FromResult(VerificationReport.Ok(
                 $"The attestation verifies for {appId} at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({result.Environment.ToName()} environment).", facts));
@@ -51,7 +51,7 @@ public sealed class AppleAppAttestCommand : IVerifyCommand
         }
     }
 
-    private static JsonObject Facts(AppAttestAttestationFacts facts) => new()
+    private static JsonObject Facts(AppleAttestationFacts facts) => new()
     {
         ["keyId"] = facts.KeyId is null ? null : Base64Flexible.ToBase64Url(facts.KeyId),
         ["environment"] = facts.Environment?.ToName(),

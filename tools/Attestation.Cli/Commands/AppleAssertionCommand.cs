@@ -7,7 +7,7 @@ using Attestation.Core.Text;
 namespace Attestation.Cli.Commands;
 
 /// <summary>
-/// <c>verify apple-assertion</c>: an App Attest assertion, checked by the backend's <see cref="AppleAppAttestVerifier"/>
+/// <c>verify apple-assertion</c>: an App Attest assertion, checked by the backend's <see cref="AppleAssertionVerifier"/>
 /// against a stored key and the previous counter. Facts: <c>counter</c>.
 /// </summary>
 public sealed class AppleAssertionCommand : IVerifyCommand
@@ -33,10 +33,10 @@ public sealed class AppleAssertionCommand : IVerifyCommand
         var clientDataHash = option == "--client-data" ? SHA256.HashData(CliArguments.Base64(option, value)) : CliArguments.Hex(option, value);
         var previousCounter = arguments.RequiredInteger("--previous-counter");
 
-        var facts = new JsonObject { ["counter"] = AppleAppAttestVerifier.DescribeAssertionCounter(assertion) };
+        var facts = Facts(AppleAppAttestFactsReader.ReadAssertion(assertion));
         try
         {
-            var counter = AppleAppAttestVerifier.VerifyAssertion(assertion, publicKey, appId, clientDataHash, previousCounter);
+            var counter = AppleAssertionVerifier.VerifyAssertion(assertion, publicKey, appId, clientDataHash, previousCounter);
             return Task.FromResult(VerificationReport.Ok($"The assertion verifies for {appId}; its counter {counter} is greater than {previousCounter}.", facts));
         }
         catch (AttestationException refused)
@@ -44,6 +44,8 @@ public sealed class AppleAssertionCommand : IVerifyCommand
             return Task.FromResult(VerificationReport.Refused(refused, facts));
         }
     }
+
+    private static JsonObject Facts(AppleAssertionFacts facts) => new() { ["counter"] = facts.Counter };
 
     /// <summary>CLI.md: a PEM file, or base64 SubjectPublicKeyInfo DER (what <c>verify apple-app-attest</c> prints as publicKey).</summary>
     private static byte[] ReadPublicKey(string value)

@@ -4,7 +4,7 @@ namespace Attestation.Core.Platforms.Apple;
 /// The attestation object <c>attestKey</c> returns: a CBOR map <c>{fmt: "apple-appattest", attStmt: {x5c: [credCert,
 /// intermediate, ...], receipt: bytes}, authData: bytes}</c> (Apple, "Validating apps that connect to your server",
 /// https://developer.apple.com/documentation/devicecheck/validating-apps-that-connect-to-your-server).
-/// Reading checks only the shape; <see cref="AppleAppAttestVerifier"/> verifies the content.
+/// Reading checks only the shape; <see cref="AppleAttestationVerifier"/> verifies the content.
 /// </summary>
 public sealed class AppAttestAttestationObject
 {

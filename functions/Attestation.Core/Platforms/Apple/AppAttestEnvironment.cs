@@ -9,11 +9,3 @@ public enum AppAttestEnvironment
     /// <summary>aaguid <c>appattest</c> followed by seven zero bytes: a build from the App Store, TestFlight or enterprise distribution.</summary>
     Production,
 }
-
-/// <summary>Names of <see cref="AppAttestEnvironment"/> as the tool and the verdict summary write them.</summary>
-public static class AppAttestEnvironments
-{
-    /// <summary><c>development</c> or <c>production</c>.</summary>
-    public static string ToName(this AppAttestEnvironment environment) =>
-        environment == AppAttestEnvironment.Production ? "production" : "development";
-}

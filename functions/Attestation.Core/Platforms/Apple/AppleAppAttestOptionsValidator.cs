@@ -24,7 +24,7 @@ public sealed class AppleAppAttestOptionsValidator(bool runsInAzure = false) : I
 
         try
         {
-            foreach (var root in AppleAppAttestVerifier.ReadTrustedRoots(options.TestOnlyTrustedRoots))
+            foreach (var root in AppleAppAttestTestOnlyRoots.Read(options.TestOnlyTrustedRoots))
             {
                 root.Dispose();
             }

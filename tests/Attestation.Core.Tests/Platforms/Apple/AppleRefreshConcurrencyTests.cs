@@ -18,7 +18,7 @@ using Attestation.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>
 /// Two refreshes that carry the same counter and read the device at the same moment: both assertions verify against the
@@ -84,7 +84,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         };
         var platforms = new PlatformCatalog(
         [
-            AppleAppAttestPlatformRegistration.Create(new AppleAppAttestVerifier(TimeProvider.System)),
+            AppleAppAttestPlatformRegistration.Create(new AppleAttestationVerifier(TimeProvider.System), new AppleAssertionVerifier()),
             DebugPlatformRegistration.Create(),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);

@@ -1,15 +1,19 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Text;
 using Attestation.TestSupport;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Attestation.Core.Tests.Apple;
+namespace Attestation.Core.Tests.Platforms.Apple;
 
 /// <summary>
-/// One test per validation step of Apple's "Verify the attestation" and "Verify the assertion": each builds evidence under
-/// a test authority that breaks that step only, and asserts the code and the detail.
+/// One test per validation step of Apple's "Verify the attestation": each builds evidence under a test authority that
+/// breaks that step only, and asserts the code and the detail.
 /// </summary>
-public sealed class AppleAppAttestVerifierTests : IDisposable
+public sealed class AppleAttestationVerifierTests : IDisposable
 {
     private const string AppId = "ABCDE12345.com.contoso.demo";
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
@@ -17,11 +21,11 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
 
     private readonly AppAttestTestAuthority _authority = new();
     private readonly AppAttestTestDevice _device = new();
-    private readonly AppleAppAttestVerifier _verifier;
+    private readonly AppleAttestationVerifier _verifier;
 
-    public AppleAppAttestVerifierTests()
+    public AppleAttestationVerifierTests()
     {
-        _verifier = new AppleAppAttestVerifier(TimeProvider.System, [_authority.RootCertificate]);
+        _verifier = new AppleAttestationVerifier(TimeProvider.System, [_authority.RootCertificate]);
     }
 
     private static AttestationShape Valid => new(AppId, ClientDataHash, Now);
@@ -66,7 +70,7 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
     {
         var attestation = _authority.Attest(_device, Valid);
 
-        var error = Assert.Throws<AttestationException>(() => new AppleAppAttestVerifier(TimeProvider.System)
+        var error = Assert.Throws<AttestationException>(() => new AppleAttestationVerifier(TimeProvider.System)
             .VerifyAttestation(attestation, _device.KeyId, AppId, true, ClientDataHash, Now));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
@@ -182,115 +186,46 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
     }
 
     [Fact]
-    public void AnAssertionByTheAttestedKeyVerifiesAndReturnsItsCounter()
+    public async Task AVerifiedAttestationIsTheDeviceOfItsKeyIdWithItsKeyAndReceipt()
     {
-        var assertion = AppAttestTestAuthority.Assert(_device, AppId, ClientDataHash, 7);
+        var challenge = "the-challenge";
+        var attestation = _authority.Attest(_device, Valid with { ClientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge)), Receipt = [4, 5] });
+        var verifier = new AppleAttestationVerifier(new FakeTimeProvider(Now), [_authority.RootCertificate]);
+        var evidence = verifier.ReadEvidence(Json($$"""{"keyId":"{{Convert.ToBase64String(_device.KeyId)}}","attestationObject":"{{Convert.ToBase64String(attestation)}}"}"""));
 
-        Assert.Equal(7, AppleAppAttestVerifier.VerifyAssertion(assertion, _device.SubjectPublicKeyInfo, AppId, ClientDataHash, 6));
+        var verdict = await verifier.VerifyAsync(Policy, challenge, evidence);
+
+        Assert.Equal(Base64Flexible.ToBase64Url(_device.KeyId), verdict.DeviceId);
+        Assert.Equal(evidence.ClaimedDeviceId, verdict.DeviceId);
+        Assert.Equal(_device.SubjectPublicKeyInfo, verdict.PublicKey);
+        Assert.Equal(0, verdict.Counter);
+        Assert.Equal("apple-app-attest development", verdict.VerdictSummary);
+        Assert.False(verdict.AllowsReattestation);
+        Assert.Equal([4, 5], verdict.Receipt);
     }
 
     [Fact]
-    public void AnAssertionWithTheAtFlagAndAnExtensionMapVerifies()
+    public async Task AnAppWithoutABundleIdIsAPolicyViolation()
     {
-        // QUIRKS.md: live assertions have carried the AT flag and a CBOR extension map after the counter.
-        var assertion = AppAttestTestAuthority.Assert(_device, AppId, ClientDataHash, 2, flags: 0xC0, appendedToAuthData: [0xa1, 0x63, (byte)'e', (byte)'x', (byte)'t', 0xf5]);
+        var evidence = new AppleAttestationEvidence(_device.KeyId, _authority.Attest(_device, Valid));
 
-        Assert.Equal(2, AppleAppAttestVerifier.VerifyAssertion(assertion, _device.SubjectPublicKeyInfo, AppId, ClientDataHash, 1));
-    }
+        var error = await Assert.ThrowsAsync<AttestationException>(() => _verifier.VerifyAsync(new AppleAppAttestPolicy { TeamId = "ABCDE12345" }, "challenge", evidence));
 
-    [Fact]
-    public void AssertionStep3AnAssertionOverAnotherChallengeIsRefused() =>
-        AssertAssertionRefused(AppAttestTestAuthority.Assert(_device, AppId, SHA256.HashData("other"u8), 1), 0, AttestationErrorCode.ProofInvalid, "signature");
-
-    [Fact]
-    public void AssertionStep3AnAssertionByAnotherKeyIsRefused()
-    {
-        using var other = new AppAttestTestDevice();
-
-        AssertAssertionRefused(AppAttestTestAuthority.Assert(other, AppId, ClientDataHash, 1), 0, AttestationErrorCode.ProofInvalid, "signature");
-    }
-
-    [Fact]
-    public void AssertionStep4AnotherAppIdIsAPolicyViolation() =>
-        AssertAssertionRefused(AppAttestTestAuthority.Assert(_device, "ZYXWV98765.com.contoso.demo", ClientDataHash, 1), 0, AttestationErrorCode.PolicyViolation, "another App ID");
-
-    [Theory]
-    [InlineData(5u, 5)]
-    [InlineData(4u, 5)]
-    [InlineData(0u, 0)]
-    public void AssertionStep5ACounterNotGreaterThanTheStoredOneIsRefused(uint counter, long stored) =>
-        AssertAssertionRefused(AppAttestTestAuthority.Assert(_device, AppId, ClientDataHash, counter), stored, AttestationErrorCode.ProofInvalid, "not greater than");
-
-    [Fact]
-    public void AnAssertionThatIsNotCborIsAProofInvalid() =>
-        AssertAssertionRefused([0xa2, 0x01], 0, AttestationErrorCode.ProofInvalid, "cannot be read");
-
-    [Fact]
-    public void AShortAuthenticatorDataIsAProofInvalid()
-    {
-        var writer = new System.Formats.Cbor.CborWriter();
-        writer.WriteStartMap(2);
-        writer.WriteTextString("signature");
-        writer.WriteByteString([0x30, 0x00]);
-        writer.WriteTextString("authenticatorData");
-        writer.WriteByteString(new byte[36]);
-        writer.WriteEndMap();
-
-        AssertAssertionRefused(writer.Encode(), 0, AttestationErrorCode.ProofInvalid, "fewer than the 37");
-    }
-
-    [Fact]
-    public void TheRootsOfTheTestOnlySettingAreReadFromPemOrBase64()
-    {
-        var roots = AppleAppAttestVerifier.ReadTrustedRoots([_authority.RootPem, Convert.ToBase64String(_authority.RootCertificate.RawData), " "]);
-
-        Assert.Equal(2, roots.Count);
-        Assert.All(roots, r => Assert.Equal(_authority.RootCertificate.Thumbprint, r.Thumbprint));
-        Assert.Throws<FormatException>(() => AppleAppAttestVerifier.ReadTrustedRoots(["not a certificate"]));
-    }
-
-    [Fact]
-    public void TestOnlyRootsAreRefusedWhenTheAppRunsInAzure()
-    {
-        var options = new AppleAppAttestOptions();
-        options.TestOnlyTrustedRoots.Add(_authority.RootPem);
-
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, options).Failed);
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, new AppleAppAttestOptions()).Succeeded);
+        Assert.Equal(AttestationErrorCode.PolicyViolation, error.Code);
+        Assert.Contains("not configured", error.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(null, null, "the Apple section")]
-    [InlineData("abcde12345", "com.contoso.demo", "TeamId")]
-    [InlineData("ABCDE1234", "com.contoso.demo", "TeamId")]
-    [InlineData("ABCDE12345", "", "BundleId")]
-    [InlineData("ABCDE12345", "com.contoso/demo", "BundleId")]
-    public void APolicyWithoutAUsableAppleSectionIsRefusedAtStart(string? teamId, string? bundleId, string expected)
+    [InlineData("""{"attestationObject":"AAAA"}""", "keyId")]
+    [InlineData("""{"keyId":"AAAA","attestationObject":"AAAA"}""", "keyId")]
+    [InlineData("""{"keyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","attestationObject":"not base64!"}""", "attestationObject")]
+    [InlineData("""{"keyId":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}""", "attestationObject")]
+    public void EvidenceWithoutABase64KeyIdAndAttestationObjectIsAnInvalidRequest(string evidence, string field)
     {
-        var policy = teamId is null && bundleId is null ? null : new AppleAppAttestPolicy { TeamId = teamId, BundleId = bundleId };
+        var error = Assert.Throws<AttestationException>(() => _verifier.ReadEvidence(Json(evidence)));
 
-        Assert.Contains(new AppleAppAttestPolicyValidator().Validate(policy), p => p.Contains(expected, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void AWellFormedAppleSectionIsAccepted()
-    {
-        var policy = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo" };
-
-        Assert.Empty(new AppleAppAttestPolicyValidator().Validate(policy));
-        Assert.Equal("ABCDE12345.com.contoso.demo", AppleAppAttestVerifier.AppIdOf(policy));
-    }
-
-    [Fact]
-    public void TheEmbeddedRootIsApplesPinnedRoot()
-    {
-        using var root = AppleAppAttestRootCertificate.Load();
-        using var published = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
-            File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "vectors", "apple-appattest-root-ca.pem")));
-
-        Assert.Equal(published.RawData, root.RawData);
-        Assert.Contains("CN=Apple App Attestation Root CA", root.Subject, StringComparison.Ordinal);
+        Assert.Equal(AttestationErrorCode.InvalidRequest, error.Code);
+        Assert.Contains(field, error.Detail, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -299,20 +234,20 @@ public sealed class AppleAppAttestVerifierTests : IDisposable
         _device.Dispose();
     }
 
-    private AppAttestAttestationResult Verify(byte[] attestation, bool allowDevelopment = true) =>
+    private static AppleAppAttestPolicy Policy => new() { TeamId = "ABCDE12345", BundleId = "com.contoso.demo", AllowDevelopment = true };
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    private AppleAttestationResult Verify(byte[] attestation, bool allowDevelopment = true) =>
         _verifier.VerifyAttestation(attestation, _device.KeyId, AppId, allowDevelopment, ClientDataHash, Now);
 
     private void AssertRefused(byte[] attestation, AttestationErrorCode code, string detail, bool allowDevelopment = true)
     {
         var error = Assert.Throws<AttestationException>(() => Verify(attestation, allowDevelopment));
-
-        Assert.Equal(code, error.Code);
-        Assert.Contains(detail, error.Detail, StringComparison.Ordinal);
-    }
-
-    private void AssertAssertionRefused(byte[] assertion, long stored, AttestationErrorCode code, string detail)
-    {
-        var error = Assert.Throws<AttestationException>(() => AppleAppAttestVerifier.VerifyAssertion(assertion, _device.SubjectPublicKeyInfo, AppId, ClientDataHash, stored));
 
         Assert.Equal(code, error.Code);
         Assert.Contains(detail, error.Detail, StringComparison.Ordinal);

@@ -1,0 +1,272 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Attestation.Core.Errors;
+using Attestation.Core.Text;
+
+namespace Attestation.Core.Platforms.Apple;
+
+/// <summary>
+/// Verifies App Attest attestations exactly as Apple's "Validating apps that connect to your server" lists the steps of
+/// "Verify the attestation" (https://developer.apple.com/documentation/devicecheck/validating-apps-that-connect-to-your-server),
+/// with the attestation object laid out as the "Attestation object validation guide" shows
+/// (https://developer.apple.com/documentation/devicecheck/attestation-object-validation-guide).
+/// Forged or broken evidence is <c>attestation_invalid</c>; genuine evidence that the app's policy refuses (another App ID,
+/// the development environment where only production is allowed) is <c>policy_violation</c>. The backend and the offline
+/// tool (scripts/attestation) both call this class.
+/// </summary>
+public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAttestPolicy, AppleAttestationEvidence>
+{
+    private const int KeyIdLength = 32;
+    private const int MaxKeyIdTextLength = 64;
+
+    // The request body is at most 64 KiB, so no field can be longer; the bound only stops absurd input early.
+    private const int MaxAttestationObjectTextLength = 64 * 1024;
+
+    private readonly TimeProvider _timeProvider;
+    private readonly X509Certificate2Collection _trustedRoots;
+
+    /// <summary>Creates a verifier that trusts Apple's App Attestation Root CA, plus <paramref name="testOnlyTrustedRoots"/>.</summary>
+    /// <param name="timeProvider">The clock certificates are checked against in the backend.</param>
+    /// <param name="testOnlyTrustedRoots">Roots for end-to-end tests only (see <see cref="AppleAppAttestOptions.TestOnlyTrustedRoots"/>).</param>
+    public AppleAttestationVerifier(TimeProvider timeProvider, IEnumerable<X509Certificate2>? testOnlyTrustedRoots = null)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        _trustedRoots = [AppleAppAttestRootCertificate.Load()];
+        foreach (var root in testOnlyTrustedRoots ?? [])
+        {
+            _trustedRoots.Add(root);
+        }
+    }
+
+    public AppleAttestationEvidence ReadEvidence(JsonElement evidence)
+    {
+        var keyIdText = EvidenceJson.RequireString(evidence, "evidence", "keyId", MaxKeyIdTextLength);
+        var attestationText = EvidenceJson.RequireString(evidence, "evidence", "attestationObject", MaxAttestationObjectTextLength);
+        if (!Base64Flexible.TryDecode(keyIdText, out var keyId) || keyId.Length != KeyIdLength)
+        {
+            throw AttestationException.InvalidRequest("evidence.keyId must be the base64 key id (32 bytes) that generateKey returned.");
+        }
+
+        if (!Base64Flexible.TryDecode(attestationText, out var attestationObject))
+        {
+            throw AttestationException.InvalidRequest("evidence.attestationObject must be base64.");
+        }
+
+        return new AppleAttestationEvidence(keyId, attestationObject);
+    }
+
+    public Task<AttestationVerdict> VerifyAsync(AppleAppAttestPolicy policy, string challenge, AppleAttestationEvidence evidence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(challenge);
+        ArgumentNullException.ThrowIfNull(evidence);
+        var appId = AppleAppId.Of(policy) ?? throw AppleRefusals.NoAppId();
+
+        // API.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
+        var clientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge));
+        var result = VerifyAttestation(evidence.AttestationObject, evidence.KeyId, appId, policy.AllowDevelopment, clientDataHash, _timeProvider.GetUtcNow());
+        return Task.FromResult(new AttestationVerdict(
+            Base64Flexible.ToBase64Url(result.KeyId),
+            result.PublicKey,
+            result.Counter,
+            $"apple-app-attest {result.Environment.ToName()}",
+            AllowsReattestation: false,
+            Receipt: result.Receipt));
+    }
+
+    /// <summary>Verifies an attestation object (Apple's "Verify the attestation", steps 1 to 9).</summary>
+    /// <param name="attestationObject">The CBOR attestation object.</param>
+    /// <param name="keyId">The key id the app sent (from <c>generateKey</c>).</param>
+    /// <param name="appId">The App ID, <c>TEAMID.bundleId</c>.</param>
+    /// <param name="allowDevelopment">False to refuse the development environment.</param>
+    /// <param name="clientDataHash">The hash the app passed to <c>attestKey</c>.</param>
+    /// <param name="at">The instant certificates must be valid at.</param>
+    /// <exception cref="AttestationException"><c>attestation_invalid</c> for forged or broken evidence; <c>policy_violation</c> for another App ID or a refused environment.</exception>
+    public AppleAttestationResult VerifyAttestation(byte[] attestationObject, byte[] keyId, string appId, bool allowDevelopment, byte[] clientDataHash, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(attestationObject);
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(appId);
+        ArgumentNullException.ThrowIfNull(clientDataHash);
+
+        var attestation = AppleRefusals.ReadOrRefuse(() => AppAttestAttestationObject.Read(attestationObject), AttestationErrorCode.AttestationInvalid, "attestation object");
+        if (!string.Equals(attestation.Format, AppAttestAttestationObject.AppleAppAttestFormat, StringComparison.Ordinal))
+        {
+            throw AppleRefusals.AttestationInvalid($"The attestation format (fmt) is not '{AppAttestAttestationObject.AppleAppAttestFormat}'.");
+        }
+
+        var authenticatorData = AppleRefusals.ReadOrRefuse(() => AppAttestAuthenticatorData.Read(attestation.AuthenticatorData), AttestationErrorCode.AttestationInvalid, "attestation object");
+
+        var certificates = LoadCertificates(attestation.Certificates);
+        try
+        {
+            return VerifySteps(attestation, authenticatorData, certificates, keyId, appId, allowDevelopment, clientDataHash, at);
+        }
+        catch (CryptographicException)
+        {
+            // A certificate that parses but cannot be used (a malformed key or extension list) is broken evidence too.
+            throw AppleRefusals.AttestationInvalid("A certificate of x5c cannot be processed.");
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+    }
+
+    // The steps are Apple's, numbered as "Verify the attestation" numbers them; each is one guard.
+    private AppleAttestationResult VerifySteps(
+        AppAttestAttestationObject attestation,
+        AppAttestAuthenticatorData authenticatorData,
+        X509Certificate2Collection certificates,
+        byte[] keyId,
+        string appId,
+        bool allowDevelopment,
+        byte[] clientDataHash,
+        DateTimeOffset at)
+    {
+        var credentialCertificate = certificates[0];
+
+        // Step 1: x5c holds the credential certificate (credCert) first, then the intermediate; the chain must lead to
+        // Apple's App Attestation Root CA and every certificate must be valid at the verification instant.
+        VerifyChain(certificates, at);
+
+        // Steps 2 and 3: nonce = SHA-256(authData ‖ clientDataHash), over authData exactly as received (Apple's 2026 sample
+        // carries bytes after the credential key although the ED flag is clear; they are covered, not rejected).
+        var nonce = SHA256.HashData([.. attestation.AuthenticatorData, .. clientDataHash]);
+
+        // Step 4: the credCert extension 1.2.840.113635.100.8.2 is a DER SEQUENCE holding one [1] OCTET STRING, the nonce.
+        if (!CryptographicOperations.FixedTimeEquals(nonce, Certified(AppAttestCredentialCertificate.ReadNonce, credentialCertificate)))
+        {
+            throw AppleRefusals.AttestationInvalid("The nonce certified by Apple does not match SHA-256(authData ‖ clientDataHash): the attestation was made for another challenge.");
+        }
+
+        // Step 5: the key id is the SHA-256 of credCert's public key (its uncompressed P-256 point).
+        var (publicKeyPoint, subjectPublicKeyInfo) = Certified(AppAttestCredentialCertificate.ReadKey, credentialCertificate);
+        var certifiedKeyId = SHA256.HashData(publicKeyPoint);
+        if (!CryptographicOperations.FixedTimeEquals(certifiedKeyId, keyId))
+        {
+            throw AppleRefusals.AttestationInvalid("The key id is not the SHA-256 of the certified public key.");
+        }
+
+        // Step 7 (before step 6, so that every integrity check precedes the policy checks): a new key's counter is 0.
+        if (authenticatorData.SignCount != 0)
+        {
+            throw AppleRefusals.AttestationInvalid($"The attestation counter is {authenticatorData.SignCount}, not 0.");
+        }
+
+        // Steps 8 and 9 read the attested credential data (aaguid and credential id), present only when the AT flag is set.
+        if (authenticatorData.Aaguid is null || authenticatorData.CredentialId is null)
+        {
+            throw AppleRefusals.AttestationInvalid("The authenticator data carries no attested credential data (AT flag clear).");
+        }
+
+        // Step 8: aaguid names the environment: "appattestdevelop", or "appattest" followed by seven zero bytes.
+        var environment = AppAttestEnvironments.FromAaguid(authenticatorData.Aaguid)
+            ?? throw AppleRefusals.AttestationInvalid("The aaguid is neither App Attest's production nor its development value.");
+
+        // Step 9: the credential id is the key id.
+        if (!CryptographicOperations.FixedTimeEquals(authenticatorData.CredentialId, keyId))
+        {
+            throw AppleRefusals.AttestationInvalid("The credential id of the authenticator data is not the key id.");
+        }
+
+        // Step 6: rpIdHash = SHA-256(App ID). The evidence is genuine at this point, so another App ID is the policy's refusal.
+        if (!AppleAppId.IsRpIdHashOf(authenticatorData.RpIdHash, appId))
+        {
+            throw AppleRefusals.PolicyViolation("The attestation was made for another App ID (team or bundle id).");
+        }
+
+        // Step 8, the policy's half: the development environment only where the app allows it.
+        if (environment == AppAttestEnvironment.Development && !allowDevelopment)
+        {
+            throw AppleRefusals.PolicyViolation("The key was attested in the development environment, which this app does not allow.");
+        }
+
+        return new AppleAttestationResult(certifiedKeyId, environment, authenticatorData.SignCount, subjectPublicKeyInfo, attestation.Receipt);
+    }
+
+    private void VerifyChain(X509Certificate2Collection certificates, DateTimeOffset at)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots);
+        for (var i = 1; i < certificates.Count; i++)
+        {
+            chain.ChainPolicy.ExtraStore.Add(certificates[i]);
+        }
+
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
+        try
+        {
+            if (!chain.Build(certificates[0]))
+            {
+                var problems = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct();
+                throw AppleRefusals.AttestationInvalid($"The certificate chain does not lead to the Apple App Attestation Root CA at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({string.Join(", ", problems)}).");
+            }
+
+            // The chain must end at a pinned root, not at a certificate that merely looks like one.
+            var root = chain.ChainElements[^1].Certificate;
+            if (!_trustedRoots.Cast<X509Certificate2>().Any(r => r.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span)))
+            {
+                throw AppleRefusals.AttestationInvalid("The certificate chain does not end at the Apple App Attestation Root CA.");
+            }
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose();
+            }
+        }
+    }
+
+    private static X509Certificate2Collection LoadCertificates(IReadOnlyList<byte[]> encoded)
+    {
+        if (encoded.Count is 0 or > 4)
+        {
+            throw AppleRefusals.AttestationInvalid($"x5c holds {encoded.Count} certificates; App Attest sends the credential certificate and its intermediate.");
+        }
+
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            foreach (var der in encoded)
+            {
+                certificates.Add(X509CertificateLoader.LoadCertificate(der));
+            }
+        }
+        catch (CryptographicException)
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+
+            throw AppleRefusals.AttestationInvalid("A certificate of x5c is not a DER X.509 certificate.");
+        }
+
+        return certificates;
+    }
+
+    /// <summary>What the credential certificate certifies; a malformed extension or key is broken evidence.</summary>
+    private static T Certified<T>(Func<X509Certificate2, T> read, X509Certificate2 credentialCertificate)
+    {
+        try
+        {
+            return read(credentialCertificate);
+        }
+        catch (FormatException e)
+        {
+            throw AppleRefusals.AttestationInvalid(e.Message);
+        }
+    }
+}
