@@ -20,11 +20,11 @@ public static class AndroidKeyAttestationSetup
             Timeout = TimeSpan.FromSeconds(15),
             MaxResponseContentBufferSize = 64 * 1024 * 1024,
         });
-        services.AddSingleton<IAttestationStatusSource>(provider => new CachedAttestationStatusSource(
+        services.AddSingleton<IAndroidAttestationStatusSource>(provider => new CachedAndroidAttestationStatusSource(
             provider.GetRequiredKeyedService<HttpClient>(StatusListHttpClient),
             provider.GetRequiredService<IOptions<AndroidKeyAttestationOptions>>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<CachedAttestationStatusSource>>()));
+            provider.GetRequiredService<ILogger<CachedAndroidAttestationStatusSource>>()));
         return services;
     }
 }

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Attestation.Core.Tests.Android;
+namespace Attestation.Core.Tests.Platforms.Android;
 
-public sealed class AttestationStatusListTests
+public sealed class AndroidAttestationStatusListTests
 {
     private static readonly byte[] Sample = File.ReadAllBytes(AndroidVectors.StatusListSamplePath);
 
@@ -19,7 +19,7 @@ public sealed class AttestationStatusListTests
         // The sample's SUSPENDED test entry, as the serial of the batch certificate.
         var chain = new AndroidTestChain { BatchSerial = Convert.FromHexString("00cc66e9a93713b6e643b26c15879786f7") };
 
-        var (code, detail) = await AndroidTestKit.VerifyAsync(chain, statusList: AttestationStatusList.Parse(Sample));
+        var (code, detail) = await AndroidTestKit.VerifyAsync(chain, statusList: AndroidAttestationStatusList.Parse(Sample));
 
         Assert.Equal("attestation_invalid", code);
         Assert.Contains("Certificate 1", detail, StringComparison.Ordinal);
@@ -31,19 +31,19 @@ public sealed class AttestationStatusListTests
     {
         var chain = new AndroidTestChain { BatchSerial = Convert.FromHexString("06681152659205225093") };
 
-        Assert.Equal("attestation_invalid", (await AndroidTestKit.VerifyAsync(chain, statusList: AttestationStatusList.Parse(Sample))).Code);
+        Assert.Equal("attestation_invalid", (await AndroidTestKit.VerifyAsync(chain, statusList: AndroidAttestationStatusList.Parse(Sample))).Code);
     }
 
     [Fact]
     public async Task OnlyTheExactSerialMatchesNeverAPrefixOrTheLeafSerialOne()
     {
         // "1" is every other leaf's serial: a list entry "10" or "01" must not refuse them, and an entry "1" refuses only serial 1.
-        var list = AttestationStatusList.Parse("""{"entries":{"10":{"status":"REVOKED"},"cc66e9a93713b6e643b26c15879786f":{"status":"REVOKED"}}}"""u8);
+        var list = AndroidAttestationStatusList.Parse("""{"entries":{"10":{"status":"REVOKED"},"cc66e9a93713b6e643b26c15879786f":{"status":"REVOKED"}}}"""u8);
         var chain = new AndroidTestChain { BatchSerial = Convert.FromHexString("cc66e9a93713b6e643b26c15879786f7") };
 
         Assert.Equal("ok", (await AndroidTestKit.VerifyAsync(chain, statusList: list)).Code);
         Assert.False(list.Contains("1"));
-        Assert.Equal("attestation_invalid", (await AndroidTestKit.VerifyAsync(chain, statusList: AttestationStatusList.Parse("""{"entries":{"1":{}}}"""u8))).Code);
+        Assert.Equal("attestation_invalid", (await AndroidTestKit.VerifyAsync(chain, statusList: AndroidAttestationStatusList.Parse("""{"entries":{"1":{}}}"""u8))).Code);
     }
 
     [Fact]
@@ -53,8 +53,8 @@ public sealed class AttestationStatusListTests
         using var batch = X509CertificateLoader.LoadCertificate(chain.Build()[1]);
         using var leaf = X509CertificateLoader.LoadCertificate(chain.Build()[0]);
 
-        Assert.Equal("abc", AttestationStatusList.SerialKey(batch));
-        Assert.Equal("1", AttestationStatusList.SerialKey(leaf));
+        Assert.Equal("abc", AndroidAttestationStatusList.SerialKey(batch));
+        Assert.Equal("1", AndroidAttestationStatusList.SerialKey(leaf));
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class AttestationStatusListTests
     [InlineData("{\"entries\": {")]
     public void AListThatIsNotOfTheDocumentedShapeIsAFormatError(string json)
     {
-        Assert.Throws<FormatException>(() => AttestationStatusList.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Throws<FormatException>(() => AndroidAttestationStatusList.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class AttestationStatusListTests
         Assert.Equal(0, handler.Calls);
     }
 
-    private static (CachedAttestationStatusSource Source, FakeTimeProvider Time) Source(FakeStatusHandler handler, string? file = null)
+    private static (CachedAndroidAttestationStatusSource Source, FakeTimeProvider Time) Source(FakeStatusHandler handler, string? file = null)
     {
         var time = new FakeTimeProvider(AndroidTestKit.Now);
         var options = new AndroidKeyAttestationOptions
@@ -145,7 +145,7 @@ public sealed class AttestationStatusListTests
             StatusListUri = new Uri("https://status.example.test/attestation/status"),
             StatusListFile = file,
         };
-        return (new CachedAttestationStatusSource(new HttpClient(handler), Options.Create(options), time, NullLogger<CachedAttestationStatusSource>.Instance), time);
+        return (new CachedAndroidAttestationStatusSource(new HttpClient(handler), Options.Create(options), time, NullLogger<CachedAndroidAttestationStatusSource>.Instance), time);
     }
 
     /// <summary>A FAKE of Google's status endpoint: answers the given bytes, or a 503 while <see cref="Fail"/> is set.</summary>

@@ -4,20 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Platforms.Android;
 
-/// <summary>Supplies the current attestation status list.</summary>
-public interface IAttestationStatusSource
-{
-    /// <summary>The list to check chains against.</summary>
-    /// <exception cref="DependencyUnavailableException">No usable list can be had.</exception>
-    Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default);
-}
-
-/// <summary>A list given once (the offline tool's <c>--revocation-list</c>, or an empty list when none is given).</summary>
-public sealed class FixedAttestationStatusSource(AttestationStatusList list) : IAttestationStatusSource
-{
-    public Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(list);
-}
-
 /// <summary>
 /// Google's status list fetched over HTTP (or read from <see cref="AndroidKeyAttestationOptions.StatusListFile"/>) and
 /// cached for <see cref="AndroidKeyAttestationOptions.StatusListRefreshInterval"/>.
@@ -30,17 +16,17 @@ public sealed class FixedAttestationStatusSource(AttestationStatusList list) : I
 /// revoked key is never accepted merely because the list could not be read. After a failure the next attempt waits
 /// <see cref="AndroidKeyAttestationOptions.StatusListRetryDelay"/>, so an outage does not turn every request into a fetch.
 /// </remarks>
-public sealed partial class CachedAttestationStatusSource : IAttestationStatusSource, IDisposable
+public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttestationStatusSource, IDisposable
 {
     private readonly HttpClient _http;
     private readonly AndroidKeyAttestationOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CachedAttestationStatusSource> _logger;
+    private readonly ILogger<CachedAndroidAttestationStatusSource> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
     private long _retryAfterUtcTicks;
 
-    public CachedAttestationStatusSource(HttpClient http, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAttestationStatusSource> logger)
+    public CachedAndroidAttestationStatusSource(HttpClient http, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAndroidAttestationStatusSource> logger)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,7 +38,7 @@ public sealed partial class CachedAttestationStatusSource : IAttestationStatusSo
         _logger = logger;
     }
 
-    public async Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default)
+    public async Task<AndroidAttestationStatusList> GetAsync(CancellationToken cancellationToken = default)
     {
         var now = _timeProvider.GetUtcNow();
         var snapshot = Volatile.Read(ref _current);
@@ -79,7 +65,7 @@ public sealed partial class CachedAttestationStatusSource : IAttestationStatusSo
 
             try
             {
-                var list = AttestationStatusList.Parse(await ReadAsync(cancellationToken).ConfigureAwait(false));
+                var list = AndroidAttestationStatusList.Parse(await ReadAsync(cancellationToken).ConfigureAwait(false));
                 Volatile.Write(ref _current, new Snapshot(list, now));
                 LogRefreshed(list.Count);
                 return list;
@@ -115,5 +101,5 @@ public sealed partial class CachedAttestationStatusSource : IAttestationStatusSo
     [LoggerMessage(Level = LogLevel.Warning, Message = "Android attestation status list refresh failed ({Error}); last good copy used: {UsingLastGood}.")]
     private partial void LogRefreshFailed(string error, bool usingLastGood);
 
-    private sealed record Snapshot(AttestationStatusList List, DateTimeOffset FetchedAt);
+    private sealed record Snapshot(AndroidAttestationStatusList List, DateTimeOffset FetchedAt);
 }
