@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
-/// Registers the <c>android-key-attestation</c> platform and its options (<c>Attestation:AndroidKey</c>). The status list it
-/// checks chains against (<see cref="IAndroidAttestationStatusSource"/>) comes from an adapter registered beside it.
+/// Registers the <c>android-key-attestation</c> platform, its options (<c>Attestation:AndroidKey</c>) and the cache of the
+/// status list it checks chains against (<see cref="CachedAndroidAttestationStatusSource"/>). The list's bytes come from an
+/// <see cref="IAndroidStatusListFetcher"/> that an adapter registers beside it (Attestation.Google).
 /// </summary>
 public static partial class AndroidKeyAttestationPlatformRegistration
 {
@@ -40,6 +41,7 @@ public static partial class AndroidKeyAttestationPlatformRegistration
 
             return new AndroidAttestationChainVerifier(testRoots);
         });
+        services.AddSingleton<IAndroidAttestationStatusSource, CachedAndroidAttestationStatusSource>();
         services.AddSingleton<AndroidKeyAttestationVerifier>();
         services.AddSingleton(provider => Create(provider.GetRequiredService<AndroidKeyAttestationVerifier>()));
         return services;

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
-/// Google's status list fetched over HTTP (or read from <see cref="AndroidKeyAttestationOptions.StatusListFile"/>) and
-/// cached for <see cref="AndroidKeyAttestationOptions.StatusListRefreshInterval"/>.
+/// Google's status list, fetched by an <see cref="IAndroidStatusListFetcher"/> (over HTTP from
+/// <see cref="AndroidKeyAttestationOptions.StatusListUri"/>, or read from <see cref="AndroidKeyAttestationOptions.StatusListFile"/>)
+/// and cached for <see cref="AndroidKeyAttestationOptions.StatusListRefreshInterval"/>.
 /// </summary>
 /// <remarks>
 /// When a refresh fails the verifier fails open, but only with the last good copy and only while it is younger than
@@ -18,7 +19,7 @@ namespace Attestation.Core.Platforms.Android;
 /// </remarks>
 public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttestationStatusSource, IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly IAndroidStatusListFetcher _fetcher;
     private readonly AndroidKeyAttestationOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<CachedAndroidAttestationStatusSource> _logger;
@@ -26,13 +27,13 @@ public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttes
     private Snapshot? _current;
     private long _retryAfterUtcTicks;
 
-    public CachedAndroidAttestationStatusSource(HttpClient http, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAndroidAttestationStatusSource> logger)
+    public CachedAndroidAttestationStatusSource(IAndroidStatusListFetcher fetcher, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAndroidAttestationStatusSource> logger)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(fetcher);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        _http = http;
+        _fetcher = fetcher;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -65,17 +66,20 @@ public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttes
 
             try
             {
-                var list = AndroidAttestationStatusList.Parse(await ReadAsync(cancellationToken).ConfigureAwait(false));
+                var list = AndroidAttestationStatusList.Parse(await _fetcher.FetchAsync(cancellationToken).ConfigureAwait(false));
                 Volatile.Write(ref _current, new Snapshot(list, now));
                 LogRefreshed(list.Count);
                 return list;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or FormatException
+            catch (Exception e) when (e is DependencyUnavailableException or FormatException
                                         || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 Volatile.Write(ref _retryAfterUtcTicks, (now + _options.StatusListRetryDelay).UtcTicks);
                 var usable = Usable(snapshot, now);
-                LogRefreshFailed(e.GetType().Name, usable is not null);
+
+                // The fetcher wraps its transport failure; the log names that failure, as it did when the fetch was here.
+                var cause = e is DependencyUnavailableException { InnerException: { } inner } ? inner : e;
+                LogRefreshFailed(cause.GetType().Name, usable is not null);
                 return usable?.List ?? throw new DependencyUnavailableException("Android attestation status list", e);
             }
         }
@@ -89,11 +93,6 @@ public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttes
 
     private Snapshot? Usable(Snapshot? snapshot, DateTimeOffset now) =>
         snapshot is not null && now - snapshot.FetchedAt <= _options.StatusListMaxAge ? snapshot : null;
-
-    private async Task<byte[]> ReadAsync(CancellationToken cancellationToken) =>
-        string.IsNullOrWhiteSpace(_options.StatusListFile)
-            ? await _http.GetByteArrayAsync(_options.StatusListUri, cancellationToken).ConfigureAwait(false)
-            : await File.ReadAllBytesAsync(_options.StatusListFile, cancellationToken).ConfigureAwait(false);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Android attestation status list refreshed: {Count} listed certificates.")]
     private partial void LogRefreshed(int count);

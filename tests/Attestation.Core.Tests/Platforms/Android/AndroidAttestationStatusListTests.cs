@@ -1,14 +1,10 @@
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Attestation.Core.Tests.Platforms.Android;
 
+/// <summary>Google's status list: its shape, its serial keys, and the chains it refuses.</summary>
 public sealed class AndroidAttestationStatusListTests
 {
     private static readonly byte[] Sample = File.ReadAllBytes(AndroidVectors.StatusListSamplePath);
@@ -65,105 +61,5 @@ public sealed class AndroidAttestationStatusListTests
     public void AListThatIsNotOfTheDocumentedShapeIsAFormatError(string json)
     {
         Assert.Throws<FormatException>(() => AndroidAttestationStatusList.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
-    }
-
-    [Fact]
-    public async Task TheListIsFetchedOnceAndCachedForTheRefreshInterval()
-    {
-        var handler = new FakeStatusHandler(Sample);
-        var (source, time) = Source(handler);
-
-        await source.GetAsync();
-        await source.GetAsync();
-        time.Advance(TimeSpan.FromMinutes(59));
-        await source.GetAsync();
-        Assert.Equal(1, handler.Calls);
-
-        time.Advance(TimeSpan.FromMinutes(2));
-        var list = await source.GetAsync();
-
-        Assert.Equal(2, handler.Calls);
-        Assert.Equal(5, list.Count);
-        Assert.Equal(new Uri("https://status.example.test/attestation/status"), handler.LastUri);
-    }
-
-    [Fact]
-    public async Task AFailedRefreshFallsBackToTheLastGoodCopyWhileItIsYoungerThanTheMaximumAge()
-    {
-        var handler = new FakeStatusHandler(Sample);
-        var (source, time) = Source(handler);
-        await source.GetAsync();
-
-        handler.Fail = true;
-        time.Advance(TimeSpan.FromHours(2));
-        var stale = await source.GetAsync();
-
-        Assert.Equal(5, stale.Count);
-        Assert.Equal(2, handler.Calls);
-
-        // Within the retry delay, no new fetch: the outage is not hammered.
-        await source.GetAsync();
-        Assert.Equal(2, handler.Calls);
-
-        time.Advance(TimeSpan.FromDays(1));
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => source.GetAsync());
-    }
-
-    [Fact]
-    public async Task WithoutAnyGoodCopyAFailedFetchIsUnavailable()
-    {
-        var (source, _) = Source(new FakeStatusHandler(Sample) { Fail = true });
-
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => source.GetAsync());
-    }
-
-    [Fact]
-    public async Task AnUnparseableAnswerIsUnavailableNotAnEmptyList()
-    {
-        var (source, _) = Source(new FakeStatusHandler("<html>maintenance</html>"u8.ToArray()));
-
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => source.GetAsync());
-    }
-
-    [Fact]
-    public async Task ALocalFileIsReadInsteadOfTheNetwork()
-    {
-        var handler = new FakeStatusHandler([]) { Fail = true };
-        var (source, _) = Source(handler, file: AndroidVectors.StatusListSamplePath);
-
-        var list = await source.GetAsync();
-
-        Assert.Equal(5, list.Count);
-        Assert.Equal(0, handler.Calls);
-    }
-
-    private static (CachedAndroidAttestationStatusSource Source, FakeTimeProvider Time) Source(FakeStatusHandler handler, string? file = null)
-    {
-        var time = new FakeTimeProvider(AndroidTestKit.Now);
-        var options = new AndroidKeyAttestationOptions
-        {
-            StatusListUri = new Uri("https://status.example.test/attestation/status"),
-            StatusListFile = file,
-        };
-        return (new CachedAndroidAttestationStatusSource(new HttpClient(handler), Options.Create(options), time, NullLogger<CachedAndroidAttestationStatusSource>.Instance), time);
-    }
-
-    /// <summary>A FAKE of Google's status endpoint: answers the given bytes, or a 503 while <see cref="Fail"/> is set.</summary>
-    private sealed class FakeStatusHandler(byte[] body) : HttpMessageHandler
-    {
-        public bool Fail { get; set; }
-
-        public int Calls { get; private set; }
-
-        public Uri? LastUri { get; private set; }
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Calls++;
-            LastUri = request.RequestUri;
-            return Task.FromResult(Fail
-                ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(body) });
-        }
     }
 }
