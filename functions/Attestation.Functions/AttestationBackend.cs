@@ -16,6 +16,7 @@ using Attestation.Core.Secrets;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Attestation.Functions.Telemetry;
+using Attestation.Google.Android;
 using Attestation.Google.PlayIntegrity;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -58,7 +59,7 @@ public static class AttestationBackend
         var runsInAzure = RunsInAzure();
         services.AddAppleAppAttestPlatform(configuration, runsInAzure);
         services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure);
-        services.AddAndroidStatusList();
+        services.AddGoogleAndroidStatusList();
         services.AddPlayIntegrityPlatform(configuration, runsInAzure);
         services.AddGooglePlayIntegrityDecoder();
         services.AddDebugPlatform();

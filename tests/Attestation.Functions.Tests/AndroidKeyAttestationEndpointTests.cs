@@ -6,29 +6,7 @@ using Attestation.TestSupport;
 
 namespace Attestation.Functions.Tests;
 
-/// <summary>
-/// A backend that trusts one generated TEST root beside Google's (through the test-only setting) and reads the sample
-/// status list from tests/vectors instead of Google's endpoint: no internet is needed.
-/// </summary>
-public sealed class AndroidBackendFixture : IAsyncLifetime
-{
-    public ECDsa TestRootKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-
-    public RunningBackend Backend { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Backend = await RunningBackend.StartAsync(settings:
-    [
-        $"--Attestation:AndroidKey:TestOnlyTrustedRootPublicKeys:0={Convert.ToBase64String(TestRootKey.ExportSubjectPublicKeyInfo())}",
-        $"--Attestation:AndroidKey:StatusListFile={AndroidVectors.StatusListSamplePath}",
-    ]);
-
-    public async Task DisposeAsync()
-    {
-        await Backend.DisposeAsync();
-        TestRootKey.Dispose();
-    }
-}
-
+/// <summary>The <c>android-key-attestation</c> platform end to end, against <see cref="AndroidBackendFixture"/>.</summary>
 public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fixture) : IClassFixture<AndroidBackendFixture>
 {
     private readonly RunningBackend _backend = fixture.Backend;
@@ -210,32 +188,4 @@ public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fix
             challenge,
             evidence = chain.Evidence(),
         });
-}
-
-/// <summary>Google's list cannot be had and no good copy exists: Android attestation answers 503, nothing is registered.</summary>
-public sealed class AndroidStatusListOutageTests
-{
-    [Fact]
-    public async Task WithoutAnyStatusListAnAndroidAttestationIsUnavailable()
-    {
-        using var root = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        await using var backend = await RunningBackend.StartAsync(settings:
-        [
-            $"--Attestation:AndroidKey:TestOnlyTrustedRootPublicKeys:0={Convert.ToBase64String(root.ExportSubjectPublicKeyInfo())}",
-            $"--Attestation:AndroidKey:StatusListFile={Path.Combine(Path.GetTempPath(), "no-such-status-list-" + Guid.NewGuid().ToString("N") + ".json")}",
-        ]);
-        var challenge = await backend.ChallengeAsync();
-        var chain = new AndroidTestChain(root) { Challenge = Encoding.UTF8.GetBytes(challenge) };
-
-        using var response = await backend.PostAsync("/api/v1/attest", new
-        {
-            appId = RunningBackend.DemoApp,
-            platform = "android-key-attestation",
-            challenge,
-            evidence = chain.Evidence(),
-        });
-
-        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
-        Assert.True(response.Headers.RetryAfter is not null);
-    }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Attestation.Core.Apps;
-using Attestation.Core.Errors;
 using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.Android;
 
@@ -33,20 +32,14 @@ public sealed class AndroidKeyAttestationCommand : IVerifyCommand
         var (option, value) = arguments.OneOf("--challenge", "--challenge-hex");
         var challenge = option == "--challenge" ? Encoding.UTF8.GetBytes(value) : CliArguments.Hex(option, value);
         var policy = ReadPolicy(arguments);
-        var statusList = arguments.Optional("--revocation-list") is { } path ? ReadStatusList(path) : AttestationStatusList.Empty;
+        var statusList = arguments.Optional("--revocation-list") is { } path ? ReadStatusList(path) : AndroidAttestationStatusList.Empty;
         var at = arguments.At(timeProvider);
 
-        var verifier = new AndroidKeyAttestationVerifier(new AttestationChainVerifier(), new FixedAttestationStatusSource(statusList), timeProvider);
-        var facts = new AndroidKeyAttestationFacts();
-        try
-        {
-            var result = await verifier.VerifyAsync(chain, challenge, policy, at, facts, cancellationToken).ConfigureAwait(false);
-            return VerificationReport.Ok($"The chain verifies at {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)} and satisfies the given policy ({result.Summary}).", Facts(facts));
-        }
-        catch (AttestationException e)
-        {
-            return VerificationReport.Refused(e, Facts(facts));
-        }
+        var verifier = new AndroidKeyAttestationVerifier(new AndroidAttestationChainVerifier(), new FixedAndroidAttestationStatusSource(statusList), timeProvider);
+        var outcome = await verifier.VerifyChainAsync(chain, challenge, policy, at, cancellationToken).ConfigureAwait(false);
+        return outcome.IsVerified
+            ? VerificationReport.Ok($"The chain verifies at {at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)} and satisfies the given policy ({outcome.Result.Summary}).", Facts(outcome.Facts))
+            : VerificationReport.Refused(outcome.Refusal, Facts(outcome.Facts));
     }
 
     private static AndroidKeyAttestationPolicy ReadPolicy(CliArguments arguments)
@@ -59,7 +52,7 @@ public sealed class AndroidKeyAttestationCommand : IVerifyCommand
             RequireLockedBootloader = arguments.Has("--require-locked"),
             MinimumSecurityLevel = arguments.Optional("--min-security-level") ?? "tee",
         };
-        if (AndroidKeyAttestationPolicyCheck.ParseSecurityLevel(policy.MinimumSecurityLevel) is null)
+        if (AndroidKeyAttestationPolicy.ParseSecurityLevel(policy.MinimumSecurityLevel) is null)
         {
             throw new CliUsageException($"--min-security-level must be tee or strongbox, not '{policy.MinimumSecurityLevel}'.");
         }
@@ -101,11 +94,11 @@ public sealed class AndroidKeyAttestationCommand : IVerifyCommand
         return chain.Count > 0 ? chain : throw new CliUsageException($"--chain: '{path}' holds no PEM certificate.");
     }
 
-    private static AttestationStatusList ReadStatusList(string path)
+    private static AndroidAttestationStatusList ReadStatusList(string path)
     {
         try
         {
-            return AttestationStatusList.Parse(Encoding.UTF8.GetBytes(CliArguments.ReadFile("--revocation-list", path)));
+            return AndroidAttestationStatusList.Parse(Encoding.UTF8.GetBytes(CliArguments.ReadFile("--revocation-list", path)));
         }
         catch (FormatException e)
         {
@@ -121,8 +114,8 @@ public sealed class AndroidKeyAttestationCommand : IVerifyCommand
         return new JsonObject
         {
             ["attestationVersion"] = description?.AttestationVersion,
-            ["securityLevel"] = description is null ? null : AndroidKeyAttestationFacts.Name(description.AttestationSecurityLevel),
-            ["verifiedBootState"] = rootOfTrust is null ? null : AndroidKeyAttestationFacts.Name(rootOfTrust.VerifiedBootState),
+            ["securityLevel"] = description?.AttestationSecurityLevel.ToWireName(),
+            ["verifiedBootState"] = rootOfTrust?.VerifiedBootState.ToWireName(),
             ["deviceLocked"] = rootOfTrust?.DeviceLocked,
             ["packages"] = application is null ? null : new JsonArray([.. application.Packages.Select(p => (JsonNode?)JsonValue.Create(p.Name))]),
             ["signatureDigests"] = application is null ? null : new JsonArray([.. application.SignatureDigests.Select(d => (JsonNode?)JsonValue.Create(Convert.ToHexStringLower(d)))]),

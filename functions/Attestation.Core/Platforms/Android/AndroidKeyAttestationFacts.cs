@@ -1,32 +1,13 @@
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
-/// What was read from a chain, filled in as verification proceeds, so that the offline tool can show it whatever the
-/// outcome. Nothing in it is trusted unless verification completed.
+/// What was read from a chain, whatever the outcome, so that the offline tool can show it: the KeyDescription once the
+/// leaf's extension was read, the root once the chain verified. Nothing in it is trusted unless verification completed.
 /// </summary>
-public sealed class AndroidKeyAttestationFacts
+/// <param name="Description">The leaf's KeyDescription, or null when the chain was refused before it was read.</param>
+/// <param name="RootKind">The pinned root the chain ends at (<see cref="AndroidAttestationRootKey.Kind"/>), or null when the chain was refused before it verified.</param>
+public sealed record AndroidKeyAttestationFacts(KeyDescription? Description, string? RootKind)
 {
-    public KeyDescription? Description { get; set; }
-
-    /// <summary>The pinned root the chain ends at, or null when it ends at none.</summary>
-    public string? RootKind { get; set; }
-
-    /// <summary>The wire name of a security level (<c>SOFTWARE</c>, <c>TRUSTED_ENVIRONMENT</c>, <c>STRONG_BOX</c>).</summary>
-    public static string Name(KeySecurityLevel level) => level switch
-    {
-        KeySecurityLevel.Software => "SOFTWARE",
-        KeySecurityLevel.TrustedEnvironment => "TRUSTED_ENVIRONMENT",
-        KeySecurityLevel.StrongBox => "STRONG_BOX",
-        _ => level.ToString(),
-    };
-
-    /// <summary>The wire name of a verified boot state (<c>VERIFIED</c>, <c>SELF_SIGNED</c>, <c>UNVERIFIED</c>, <c>FAILED</c>).</summary>
-    public static string Name(VerifiedBootState state) => state switch
-    {
-        VerifiedBootState.Verified => "VERIFIED",
-        VerifiedBootState.SelfSigned => "SELF_SIGNED",
-        VerifiedBootState.Unverified => "UNVERIFIED",
-        VerifiedBootState.Failed => "FAILED",
-        _ => state.ToString(),
-    };
+    /// <summary>Nothing read: the chain was refused before its KeyDescription.</summary>
+    public static AndroidKeyAttestationFacts None { get; } = new(null, null);
 }

@@ -1,5 +1,3 @@
-using System.Formats.Asn1;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Platforms.Android;
@@ -23,7 +21,7 @@ public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = fal
 
         foreach (var key in options.TestOnlyTrustedRootPublicKeys)
         {
-            if (TryReadRootKey(key) is null)
+            if (AndroidAttestationRootKey.TryReadTestRoot(key) is null)
             {
                 errors.Add($"{Prefix}:TestOnlyTrustedRootPublicKeys entries must be base64 SubjectPublicKeyInfo DER of an EC or RSA key.");
             }
@@ -41,43 +39,5 @@ public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = fal
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    /// <summary>The key of a <see cref="AndroidKeyAttestationOptions.TestOnlyTrustedRootPublicKeys"/> entry, or null when it is not one.</summary>
-    public static AttestationRootKey? TryReadRootKey(string? base64)
-    {
-        if (!Text.Base64Flexible.TryDecode(base64, out var spki))
-        {
-            return null;
-        }
-
-        try
-        {
-            switch (CertificateSignature.KeyKind(spki))
-            {
-                case "1.2.840.10045.2.1":
-                    using (var ec = ECDsa.Create())
-                    {
-                        ec.ImportSubjectPublicKeyInfo(spki, out _);
-                    }
-
-                    break;
-                case "1.2.840.113549.1.1.1":
-                    using (var rsa = RSA.Create())
-                    {
-                        rsa.ImportSubjectPublicKeyInfo(spki, out _);
-                    }
-
-                    break;
-                default:
-                    return null;
-            }
-
-            return new AttestationRootKey("test", spki);
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException or PlatformNotSupportedException)
-        {
-            return null;
-        }
     }
 }

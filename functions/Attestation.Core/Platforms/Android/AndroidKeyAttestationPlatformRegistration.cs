@@ -7,18 +7,19 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
-/// Registers the <c>android-key-attestation</c> platform and its options (<c>Attestation:AndroidKey</c>). The status list it
-/// checks chains against (<see cref="IAttestationStatusSource"/>) comes from an adapter registered beside it.
+/// Registers the <c>android-key-attestation</c> platform, its options (<c>Attestation:AndroidKey</c>) and the cache of the
+/// status list it checks chains against (<see cref="CachedAndroidAttestationStatusSource"/>). The list's bytes come from an
+/// <see cref="IAndroidStatusListFetcher"/> that an adapter registers beside it (Attestation.Google).
 /// </summary>
 public static partial class AndroidKeyAttestationPlatformRegistration
 {
     /// <summary>The platform, as the attest and refresh flows use it.</summary>
-    public static AttestationPlatform Create(AndroidKeyAttestationVerifier verifier) => AttestationPlatform.Create(
+    public static AttestationPlatform Create(AndroidKeyAttestationVerifier attestationVerifier) => AttestationPlatform.Create(
         PlatformNames.AndroidKeyAttestation,
         policy => policy.AndroidKey,
         new AndroidKeyAttestationPolicyValidator(),
-        verifier,
-        verifier);
+        attestationVerifier,
+        new AndroidKeyRefreshVerifier());
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>
@@ -32,14 +33,15 @@ public static partial class AndroidKeyAttestationPlatformRegistration
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AndroidKeyAttestationOptions>>().Value;
-            var testRoots = options.TestOnlyTrustedRootPublicKeys.Select(AndroidKeyAttestationOptionsValidator.TryReadRootKey).OfType<AttestationRootKey>().ToList();
+            var testRoots = options.TestOnlyTrustedRootPublicKeys.Select(AndroidAttestationRootKey.TryReadTestRoot).OfType<AndroidAttestationRootKey>().ToList();
             if (testRoots.Count > 0)
             {
                 LogTestRootsTrusted(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AndroidKeyAttestationPlatformRegistration)), testRoots.Count);
             }
 
-            return new AttestationChainVerifier(testRoots);
+            return new AndroidAttestationChainVerifier(testRoots);
         });
+        services.AddSingleton<IAndroidAttestationStatusSource, CachedAndroidAttestationStatusSource>();
         services.AddSingleton<AndroidKeyAttestationVerifier>();
         services.AddSingleton(provider => Create(provider.GetRequiredService<AndroidKeyAttestationVerifier>()));
         return services;

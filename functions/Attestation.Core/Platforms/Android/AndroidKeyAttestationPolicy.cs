@@ -23,4 +23,15 @@ public sealed class AndroidKeyAttestationPolicy
 
     /// <summary>Minimum OS patch level as <c>YYYYMM</c>, or null for none.</summary>
     public int? MinimumOsPatchLevel { get; set; }
+
+    /// <summary>
+    /// A <see cref="MinimumSecurityLevel"/> as a security level: <c>tee</c> or <c>strongbox</c>; null for anything else. A
+    /// static method rather than a property, so that the policy's JSON (the app registry's) stays as it is.
+    /// </summary>
+    public static KeySecurityLevel? ParseSecurityLevel(string? text) => text switch
+    {
+        "tee" => KeySecurityLevel.TrustedEnvironment,
+        "strongbox" => KeySecurityLevel.StrongBox,
+        _ => null,
+    };
 }

@@ -162,14 +162,14 @@ public static class KeyDescriptionReader
         // SET OF order carries no meaning here, and keystore does not promise to sort the elements as DER would: the
         // elements are checked one by one, the order is not.
         var packageSet = sequence.ReadSetOf(skipSortOrderValidation: true);
-        var packages = new List<AttestationPackage>();
+        var packages = new List<AttestationPackageInfo>();
         while (packageSet.HasData)
         {
             var info = packageSet.ReadSequence();
             var name = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(info.ReadOctetString());
             var version = ReadInt64(info);
             info.ThrowIfNotEmpty();
-            packages.Add(new AttestationPackage(name, version));
+            packages.Add(new AttestationPackageInfo(name, version));
             if (packages.Count > MaxPackages)
             {
                 throw Invalid("lists too many packages");

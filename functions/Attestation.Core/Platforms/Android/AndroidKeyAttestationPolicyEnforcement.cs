@@ -1,61 +1,14 @@
 using System.Globalization;
-using Attestation.Core.Apps;
 using Attestation.Core.Errors;
 
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
 /// The app policy's checks on a verified KeyDescription. Each failure is a <c>policy_violation</c>: the evidence is genuine,
-/// the app does not accept it.
+/// the app does not accept it. Which policies may be configured at all is <see cref="AndroidKeyAttestationPolicyValidator"/>'s job.
 /// </summary>
-public static class AndroidKeyAttestationPolicyCheck
+public static class AndroidKeyAttestationPolicyEnforcement
 {
-    /// <summary>Problems with a policy section, for start-up validation; empty when it is usable.</summary>
-    public static IEnumerable<string> Validate(AndroidKeyAttestationPolicy? policy, bool requireAppIdentity)
-    {
-        if (policy is null)
-        {
-            yield return "the AndroidKey section is missing (PackageName, SigningCertificateDigests, ...).";
-            yield break;
-        }
-
-        if (requireAppIdentity && string.IsNullOrWhiteSpace(policy.PackageName))
-        {
-            yield return "AndroidKey:PackageName is required.";
-        }
-
-        if (requireAppIdentity && policy.SigningCertificateDigests.Count == 0)
-        {
-            yield return "AndroidKey:SigningCertificateDigests must list at least one signing certificate SHA-256 digest.";
-        }
-
-        foreach (var digest in policy.SigningCertificateDigests)
-        {
-            if (!SigningCertificateDigest.TryParse(digest, out _))
-            {
-                yield return $"AndroidKey:SigningCertificateDigests entry '{digest}' is not a SHA-256 digest (64 hex digits or base64url of 32 bytes).";
-            }
-        }
-
-        if (ParseSecurityLevel(policy.MinimumSecurityLevel) is null)
-        {
-            yield return $"AndroidKey:MinimumSecurityLevel must be 'tee' or 'strongbox', not '{policy.MinimumSecurityLevel}'.";
-        }
-
-        if (policy.MinimumOsPatchLevel is { } level && !IsYearMonth(level))
-        {
-            yield return string.Create(CultureInfo.InvariantCulture, $"AndroidKey:MinimumOsPatchLevel must be YYYYMM, not {level}.");
-        }
-    }
-
-    /// <summary><c>tee</c> or <c>strongbox</c> as a security level; null for anything else.</summary>
-    public static KeySecurityLevel? ParseSecurityLevel(string? text) => text switch
-    {
-        "tee" => KeySecurityLevel.TrustedEnvironment,
-        "strongbox" => KeySecurityLevel.StrongBox,
-        _ => null,
-    };
-
     /// <summary>Applies <paramref name="policy"/> to a verified <paramref name="description"/>.</summary>
     /// <exception cref="AttestationException"><c>policy_violation</c> naming the first rule it breaks.</exception>
     public static void Enforce(AndroidKeyAttestationPolicy policy, KeyDescription description)
@@ -84,10 +37,10 @@ public static class AndroidKeyAttestationPolicyCheck
             }
         }
 
-        var minimum = ParseSecurityLevel(policy.MinimumSecurityLevel) ?? KeySecurityLevel.TrustedEnvironment;
+        var minimum = AndroidKeyAttestationPolicy.ParseSecurityLevel(policy.MinimumSecurityLevel) ?? KeySecurityLevel.TrustedEnvironment;
         if (description.AttestationSecurityLevel < minimum)
         {
-            throw Violation($"The key is kept in {AndroidKeyAttestationFacts.Name(description.AttestationSecurityLevel)}; the app requires {AndroidKeyAttestationFacts.Name(minimum)} or better.");
+            throw Violation($"The key is kept in {description.AttestationSecurityLevel.ToWireName()}; the app requires {minimum.ToWireName()} or better.");
         }
 
         var rootOfTrust = description.RootOfTrust;
@@ -106,8 +59,6 @@ public static class AndroidKeyAttestationPolicyCheck
             throw Violation(string.Create(CultureInfo.InvariantCulture, $"The device's OS patch level is older than {patch}."));
         }
     }
-
-    private static bool IsYearMonth(int value) => value / 100 is >= 2000 and <= 2999 && value % 100 is >= 1 and <= 12;
 
     private static AttestationException Violation(string detail) => new(AttestationErrorCode.PolicyViolation, detail);
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Attestation.Core.Platforms.Android;
 
-namespace Attestation.Core.Tests.Android;
+namespace Attestation.Core.Tests.Platforms.Android;
 
 public sealed class AndroidKeyAttestationOptionsValidatorTests
 {

@@ -4,23 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Platforms.Android;
 
-/// <summary>Supplies the current attestation status list.</summary>
-public interface IAttestationStatusSource
-{
-    /// <summary>The list to check chains against.</summary>
-    /// <exception cref="DependencyUnavailableException">No usable list can be had.</exception>
-    Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default);
-}
-
-/// <summary>A list given once (the offline tool's <c>--revocation-list</c>, or an empty list when none is given).</summary>
-public sealed class FixedAttestationStatusSource(AttestationStatusList list) : IAttestationStatusSource
-{
-    public Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(list);
-}
-
 /// <summary>
-/// Google's status list fetched over HTTP (or read from <see cref="AndroidKeyAttestationOptions.StatusListFile"/>) and
-/// cached for <see cref="AndroidKeyAttestationOptions.StatusListRefreshInterval"/>.
+/// Google's status list, fetched by an <see cref="IAndroidStatusListFetcher"/> (over HTTP from
+/// <see cref="AndroidKeyAttestationOptions.StatusListUri"/>, or read from <see cref="AndroidKeyAttestationOptions.StatusListFile"/>)
+/// and cached for <see cref="AndroidKeyAttestationOptions.StatusListRefreshInterval"/>.
 /// </summary>
 /// <remarks>
 /// When a refresh fails the verifier fails open, but only with the last good copy and only while it is younger than
@@ -30,29 +17,29 @@ public sealed class FixedAttestationStatusSource(AttestationStatusList list) : I
 /// revoked key is never accepted merely because the list could not be read. After a failure the next attempt waits
 /// <see cref="AndroidKeyAttestationOptions.StatusListRetryDelay"/>, so an outage does not turn every request into a fetch.
 /// </remarks>
-public sealed partial class CachedAttestationStatusSource : IAttestationStatusSource, IDisposable
+public sealed partial class CachedAndroidAttestationStatusSource : IAndroidAttestationStatusSource, IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly IAndroidStatusListFetcher _fetcher;
     private readonly AndroidKeyAttestationOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CachedAttestationStatusSource> _logger;
+    private readonly ILogger<CachedAndroidAttestationStatusSource> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
     private long _retryAfterUtcTicks;
 
-    public CachedAttestationStatusSource(HttpClient http, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAttestationStatusSource> logger)
+    public CachedAndroidAttestationStatusSource(IAndroidStatusListFetcher fetcher, IOptions<AndroidKeyAttestationOptions> options, TimeProvider timeProvider, ILogger<CachedAndroidAttestationStatusSource> logger)
     {
-        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(fetcher);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        _http = http;
+        _fetcher = fetcher;
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    public async Task<AttestationStatusList> GetAsync(CancellationToken cancellationToken = default)
+    public async Task<AndroidAttestationStatusList> GetAsync(CancellationToken cancellationToken = default)
     {
         var now = _timeProvider.GetUtcNow();
         var snapshot = Volatile.Read(ref _current);
@@ -79,17 +66,20 @@ public sealed partial class CachedAttestationStatusSource : IAttestationStatusSo
 
             try
             {
-                var list = AttestationStatusList.Parse(await ReadAsync(cancellationToken).ConfigureAwait(false));
+                var list = AndroidAttestationStatusList.Parse(await _fetcher.FetchAsync(cancellationToken).ConfigureAwait(false));
                 Volatile.Write(ref _current, new Snapshot(list, now));
                 LogRefreshed(list.Count);
                 return list;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or FormatException
+            catch (Exception e) when (e is DependencyUnavailableException or FormatException
                                         || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 Volatile.Write(ref _retryAfterUtcTicks, (now + _options.StatusListRetryDelay).UtcTicks);
                 var usable = Usable(snapshot, now);
-                LogRefreshFailed(e.GetType().Name, usable is not null);
+
+                // The fetcher wraps its transport failure; the log names that failure, as it did when the fetch was here.
+                var cause = e is DependencyUnavailableException { InnerException: { } inner } ? inner : e;
+                LogRefreshFailed(cause.GetType().Name, usable is not null);
                 return usable?.List ?? throw new DependencyUnavailableException("Android attestation status list", e);
             }
         }
@@ -104,16 +94,11 @@ public sealed partial class CachedAttestationStatusSource : IAttestationStatusSo
     private Snapshot? Usable(Snapshot? snapshot, DateTimeOffset now) =>
         snapshot is not null && now - snapshot.FetchedAt <= _options.StatusListMaxAge ? snapshot : null;
 
-    private async Task<byte[]> ReadAsync(CancellationToken cancellationToken) =>
-        string.IsNullOrWhiteSpace(_options.StatusListFile)
-            ? await _http.GetByteArrayAsync(_options.StatusListUri, cancellationToken).ConfigureAwait(false)
-            : await File.ReadAllBytesAsync(_options.StatusListFile, cancellationToken).ConfigureAwait(false);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Android attestation status list refreshed: {Count} listed certificates.")]
     private partial void LogRefreshed(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Android attestation status list refresh failed ({Error}); last good copy used: {UsingLastGood}.")]
     private partial void LogRefreshFailed(string error, bool usingLastGood);
 
-    private sealed record Snapshot(AttestationStatusList List, DateTimeOffset FetchedAt);
+    private sealed record Snapshot(AndroidAttestationStatusList List, DateTimeOffset FetchedAt);
 }

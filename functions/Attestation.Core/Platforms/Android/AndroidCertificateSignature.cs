@@ -8,7 +8,7 @@ namespace Attestation.Core.Platforms.Android;
 /// Checks a certificate's signature with a given public key: <c>Certificate ::= SEQUENCE { tbsCertificate,
 /// signatureAlgorithm, signatureValue }</c> (RFC 5280 section 4.1), ECDSA or RSA PKCS#1 v1.5 with SHA-256/384/512.
 /// </summary>
-public static class CertificateSignature
+public static class AndroidCertificateSignature
 {
     /// <summary>True when <paramref name="certificate"/> is signed by the key of <paramref name="issuer"/>.</summary>
     /// <exception cref="CryptographicException">The issuer's key cannot be used.</exception>

@@ -13,21 +13,21 @@ namespace Attestation.Core.Platforms.Android;
 /// Only exact serials match. Many leaf certificates carry serial 1, so a fuzzy match (prefix, substring, decimal
 /// reading) would refuse unrelated devices; the key of a certificate is its serial as Google writes it and nothing else.
 /// </remarks>
-public sealed class AttestationStatusList
+public sealed class AndroidAttestationStatusList
 {
     private readonly HashSet<string> _serials;
 
-    private AttestationStatusList(HashSet<string> serials) => _serials = serials;
+    private AndroidAttestationStatusList(HashSet<string> serials) => _serials = serials;
 
     /// <summary>A list with no entries.</summary>
-    public static AttestationStatusList Empty { get; } = new([]);
+    public static AndroidAttestationStatusList Empty { get; } = new([]);
 
     /// <summary>How many serials are listed.</summary>
     public int Count => _serials.Count;
 
     /// <summary>Parses the list's JSON.</summary>
     /// <exception cref="FormatException">It is not JSON of the list's shape.</exception>
-    public static AttestationStatusList Parse(ReadOnlySpan<byte> json)
+    public static AndroidAttestationStatusList Parse(ReadOnlySpan<byte> json)
     {
         try
         {
@@ -42,7 +42,7 @@ public sealed class AttestationStatusList
 
             // Google writes lowercase; lowercasing here costs nothing and keeps a hand-edited local file working.
             var serials = entries.EnumerateObject().Select(e => e.Name.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-            return new AttestationStatusList(serials);
+            return new AndroidAttestationStatusList(serials);
         }
         catch (JsonException e)
         {

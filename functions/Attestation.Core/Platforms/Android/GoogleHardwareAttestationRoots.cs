@@ -1,10 +1,5 @@
 namespace Attestation.Core.Platforms.Android;
 
-/// <summary>A trusted attestation root, pinned by its public key (SubjectPublicKeyInfo DER), never by certificate bytes.</summary>
-/// <param name="Kind">A short name reported as <c>rootKind</c>: <c>google-rsa</c>, <c>google-ec-ca1</c> or <c>test</c>.</param>
-/// <param name="SubjectPublicKeyInfo">The pinned key.</param>
-public sealed record AttestationRootKey(string Kind, byte[] SubjectPublicKeyInfo);
-
 /// <summary>
 /// Google's hardware attestation roots
 /// (https://developer.android.com/privacy-and-security/security-key-attestation#root_certificate).
@@ -15,20 +10,20 @@ public sealed record AttestationRootKey(string Kind, byte[] SubjectPublicKeyInfo
 /// February 2026. Such chains may also arrive without the root certificate. The software attestation root ("Android
 /// Keystore Software Attestation Root") is never trusted: a key it vouches for lives in ordinary memory.
 /// </remarks>
-public static class GoogleAttestationRoots
+public static class GoogleHardwareAttestationRoots
 {
     /// <summary>The RSA-4096 key shared by every re-issue of "serialNumber=f92009e853b6b045".</summary>
-    public static AttestationRootKey Rsa { get; } = new(
+    public static AndroidAttestationRootKey Rsa { get; } = new(
         "google-rsa",
         Convert.FromBase64String(
             "MIICIjANBgkqhkiG9w0BAQEFAAOCAg8AMIICCgKCAgEAr7bHgiuxpwHsK7Qui8xUFmOr75gvMsd/dTEDDJdSSxtf6An7xyqpRR90PL2abxM1dEqlXnf2tqw1Ne4Xwl5jlRfdnJLmN0pTy/4lj4/7tv0Sk3iiKkypnEUtR6WfMgH0QZfKHM1+di+y9TFRtv6y//0rb+T+W8a9nsNL/ggjnar86461qO0rOs2cXjp3kOG1FEJ5MVmFmBGtnrKpa73XpXyTqRxB/M0n1n/W9nGqC4FSYa04T6N5RIZGBN2z2MT5IKGbFlbC8UrW0DxW7AYImQQcHtGl/m00QLVWutHQoVJYnFPlXTcHYvASLu+RhhsbDmxMgJJ0mcDpvsC4PjvB+TxywElgS70vE0XmLD+OJtvsBslHZvPBKCOdT0MS+tgSOIfga+z1Z1g7+DVagf7quvmag8jfPioyKvxnK/EgsTUVi2ghzq8wm27ud/mIM7AY2qEORR8Go3TVB4HzWQgpZrt3i5MIlCaY504LzSRiigHCzAPlHws+W0rB5N+er5/2pJKnfBSDiCiFAVtCLOZ7gLiMm0jhO2B6tUXHI/+MRPjy02i59lINMRRev56GKtcd9qO/0kUJWdZTdA2XoS82ixPvZtXQpUpuL12ab+9EaDK8Z4RHJYYfCT3Q5vNAXaiWQ+8PTWm2QgBR/bkwSWc+NpUFgNPN9PvQi8WEg5UmAGMCAwEAAQ=="));
 
     /// <summary>The ECDSA P-384 key of "CN=Key Attestation CA1, OU=Android, O=Google LLC, C=US".</summary>
-    public static AttestationRootKey KeyAttestationCa1 { get; } = new(
+    public static AndroidAttestationRootKey KeyAttestationCa1 { get; } = new(
         "google-ec-ca1",
         Convert.FromBase64String(
             "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEI9ojcU7fPlsFCjxy6IRqzgeOoK0b+YsV9FPQywiyw8EQRTkJ9u3qwfnI4DGoSLlBqClTXJfgfCcZvs60FikNMHnu4fkRzObfgDkU2KNXezT9/RQ+XvNslxPHrHCowhGr"));
 
     /// <summary>Both pinned Google keys.</summary>
-    public static IReadOnlyList<AttestationRootKey> All { get; } = [Rsa, KeyAttestationCa1];
+    public static IReadOnlyList<AndroidAttestationRootKey> All { get; } = [Rsa, KeyAttestationCa1];
 }

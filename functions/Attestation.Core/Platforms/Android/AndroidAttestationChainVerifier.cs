@@ -5,11 +5,6 @@ using Attestation.Core.Errors;
 
 namespace Attestation.Core.Platforms.Android;
 
-/// <summary>What a verified chain establishes.</summary>
-/// <param name="RootKind">The pinned root key the chain ends at (<see cref="AttestationRootKey.Kind"/>).</param>
-/// <param name="RemotelyProvisioned">True for a chain under Google's remote key provisioning CAs ("Droid CA2/CA3").</param>
-public sealed record VerifiedAttestationChain(string RootKind, bool RemotelyProvisioned);
-
 /// <summary>
 /// Verifies an attestation certificate chain (leaf first) link by link, against root keys pinned by public key. X509Chain is
 /// not used: it would trust the machine's store, check revocation online, and refuse real chains this verifier must accept.
@@ -31,22 +26,22 @@ public sealed record VerifiedAttestationChain(string RootKind, bool RemotelyProv
 /// extension, so an attested app key cannot vouch for a forged leaf; certificates above the leaf's issuer must be CAs
 /// (basic constraints, key usage, path length).
 /// </remarks>
-public sealed class AttestationChainVerifier
+public sealed class AndroidAttestationChainVerifier
 {
     /// <summary>The longest chain accepted (real chains have 3 to 5 certificates).</summary>
     public const int MaxChainLength = 10;
 
-    private readonly IReadOnlyList<AttestationRootKey> _roots;
+    private readonly IReadOnlyList<AndroidAttestationRootKey> _roots;
 
     /// <summary>A verifier trusting Google's roots plus <paramref name="additionalRoots"/> (test roots; never in production).</summary>
-    public AttestationChainVerifier(IEnumerable<AttestationRootKey>? additionalRoots = null)
+    public AndroidAttestationChainVerifier(IEnumerable<AndroidAttestationRootKey>? additionalRoots = null)
     {
-        _roots = [.. GoogleAttestationRoots.All, .. additionalRoots ?? []];
+        _roots = [.. GoogleHardwareAttestationRoots.All, .. additionalRoots ?? []];
     }
 
     /// <summary>Verifies <paramref name="chain"/> (leaf first) at <paramref name="at"/>.</summary>
     /// <exception cref="AttestationException"><c>attestation_invalid</c> naming the first rule the chain breaks.</exception>
-    public VerifiedAttestationChain Verify(IReadOnlyList<X509Certificate2> chain, DateTimeOffset at)
+    public AndroidVerifiedAttestationChain Verify(IReadOnlyList<X509Certificate2> chain, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(chain);
         if (chain.Count < 2 || chain.Count > MaxChainLength)
@@ -68,7 +63,7 @@ public sealed class AttestationChainVerifier
         }
     }
 
-    private VerifiedAttestationChain VerifyLinks(IReadOnlyList<X509Certificate2> chain, DateTime at)
+    private AndroidVerifiedAttestationChain VerifyLinks(IReadOnlyList<X509Certificate2> chain, DateTime at)
     {
         // 1. The anchor: the last certificate is a pinned root (its own signature and dates are not what is trusted), or,
         //    when the root was left out, the last certificate is signed by a pinned root key.
@@ -78,7 +73,7 @@ public sealed class AttestationChainVerifier
         var signedCount = chain.Count - 1;
         if (root is null)
         {
-            root = _roots.FirstOrDefault(r => CertificateSignature.Verify(last, r.SubjectPublicKeyInfo))
+            root = _roots.FirstOrDefault(r => AndroidCertificateSignature.Verify(last, r.SubjectPublicKeyInfo))
                 ?? throw Invalid("The certificate chain does not end at a Google hardware attestation root.");
             signedCount = chain.Count;
         }
@@ -104,7 +99,7 @@ public sealed class AttestationChainVerifier
             }
 
             // 4. Signatures link: each certificate is signed by the next one's key.
-            if (!CertificateSignature.Verify(certificate, issuer))
+            if (!AndroidCertificateSignature.Verify(certificate, issuer))
             {
                 throw Invalid($"The signature of certificate {i} does not verify with the key of certificate {i + 1}.");
             }
@@ -135,7 +130,7 @@ public sealed class AttestationChainVerifier
             }
         }
 
-        return new VerifiedAttestationChain(root.Kind, remotelyProvisioned);
+        return new AndroidVerifiedAttestationChain(root.Kind, remotelyProvisioned);
     }
 
     // belowCount: the intermediate certificates between this one and the leaf.

@@ -1,10 +1,9 @@
-using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Android;
+namespace Attestation.Core.Tests.Platforms.Android;
 
 /// <summary>One test per policy rule: genuine evidence the app's policy refuses is a policy_violation.</summary>
-public sealed class AndroidPolicyRuleTests
+public sealed class AndroidKeyAttestationPolicyEnforcementTests
 {
     [Fact]
     public async Task AnotherPackageIsAPolicyViolation()
@@ -87,32 +86,5 @@ public sealed class AndroidPolicyRuleTests
         Assert.Equal("policy_violation", (await AndroidTestKit.VerifyAsync(new AndroidTestChain { OsPatchLevel = 202511 }, policy)).Code);
         Assert.Equal("policy_violation", (await AndroidTestKit.VerifyAsync(new AndroidTestChain { OsPatchLevel = null }, policy)).Code);
         Assert.Equal("ok", (await AndroidTestKit.VerifyAsync(new AndroidTestChain { OsPatchLevel = 202512 }, policy)).Code);
-    }
-
-    [Fact]
-    public void APolicyWithoutPackageOrSigningDigestsDoesNotStart()
-    {
-        var validator = new AndroidKeyAttestationPolicyValidator();
-        var empty = new AndroidKeyAttestationPolicy();
-
-        var problems = validator.Validate(empty).ToList();
-
-        Assert.Contains(problems, p => p.Contains("PackageName", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("SigningCertificateDigests", StringComparison.Ordinal));
-        Assert.Empty(validator.Validate(AndroidTestKit.Policy()));
-    }
-
-    [Fact]
-    public void AMissingSectionABadDigestABadLevelOrABadPatchLevelDoesNotStart()
-    {
-        var validator = new AndroidKeyAttestationPolicyValidator();
-        var bad = AndroidTestKit.Policy();
-        bad.SigningCertificateDigests.Add("not-a-digest");
-        bad.MinimumSecurityLevel = "software";
-        bad.MinimumOsPatchLevel = 202613;
-        var problems = validator.Validate(bad).ToList();
-
-        Assert.Equal(3, problems.Count);
-        Assert.Single(validator.Validate(null));
     }
 }

@@ -3,7 +3,7 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Android;
+namespace Attestation.Core.Tests.Platforms.Android;
 
 /// <summary>Every real chain of tests/vectors/android-key-* with the outcome tests/vectors/SOURCES.md documents.</summary>
 public sealed class AndroidVectorTests
@@ -55,9 +55,9 @@ public sealed class AndroidVectorTests
         var description = Assert.IsType<KeyDescription>(facts.Description);
 
         Assert.Equal(vector.AttestationVersion, description.AttestationVersion);
-        Assert.Equal(vector.SecurityLevel, AndroidKeyAttestationFacts.Name(description.AttestationSecurityLevel));
+        Assert.Equal(vector.SecurityLevel, description.AttestationSecurityLevel.ToWireName());
         Assert.Equal(vector.Challenge, description.AttestationChallenge);
-        Assert.Equal(vector.VerifiedBootState, AndroidKeyAttestationFacts.Name(description.RootOfTrust!.VerifiedBootState));
+        Assert.Equal(vector.VerifiedBootState, description.RootOfTrust!.VerifiedBootState.ToWireName());
         Assert.Equal(vector.DeviceLocked, description.RootOfTrust.DeviceLocked);
         Assert.Equal(vector.OsPatchLevel, (int?)description.OsPatchLevel);
         Assert.Equal(vector.Packages, description.ApplicationId!.Packages.Select(p => p.Name));
@@ -110,7 +110,7 @@ public sealed class AndroidVectorTests
     {
         // openssl prints this certificate's serial as 05014131950868983053: the list's key drops the leading zero.
         var vector = AndroidVectors.Load("android-key-pixel3-sdk28-tee-ec");
-        var list = AttestationStatusList.Parse("""{"entries":{"5014131950868983053":{"status":"REVOKED","reason":"KEY_COMPROMISE"}}}"""u8);
+        var list = AndroidAttestationStatusList.Parse("""{"entries":{"5014131950868983053":{"status":"REVOKED","reason":"KEY_COMPROMISE"}}}"""u8);
 
         var (code, _) = await VerifyAsync(vector, PolicyFor(vector), vector.VerifyAt, list);
 
@@ -123,7 +123,7 @@ public sealed class AndroidVectorTests
         var vector = AndroidVectors.Load("android-key-pixelxl-sdk29-software-root");
         var chain = vector.Chain.Select(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate).ToList();
 
-        var error = Assert.Throws<AttestationException>(() => new AttestationChainVerifier().Verify(chain, vector.VerifyAt));
+        var error = Assert.Throws<AttestationException>(() => new AndroidAttestationChainVerifier().Verify(chain, vector.VerifyAt));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
         Assert.Contains("Google hardware attestation root", error.Detail, StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class AndroidVectorTests
         var vector = AndroidVectors.Load("android-key-invalid-tags-unordered");
         var chain = vector.Chain.Select(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate).ToList();
 
-        var chainError = Assert.Throws<AttestationException>(() => new AttestationChainVerifier().Verify(chain, vector.VerifyAt));
+        var chainError = Assert.Throws<AttestationException>(() => new AndroidAttestationChainVerifier().Verify(chain, vector.VerifyAt));
         var readError = Assert.Throws<AttestationException>(() => KeyDescriptionReader.Read(chain[0].Extensions[KeyDescription.Oid]!.RawData));
 
         Assert.Contains("signature of certificate 0", chainError.Detail, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class AndroidVectorTests
         var vector = AndroidVectors.Load("android-key-invalid-malformed-rot");
         var chain = vector.Chain.Select(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate).ToList();
 
-        var verified = new AttestationChainVerifier().Verify(chain, vector.VerifyAt);
+        var verified = new AndroidAttestationChainVerifier().Verify(chain, vector.VerifyAt);
         var error = Assert.Throws<AttestationException>(() => KeyDescriptionReader.Read(chain[0].Extensions[KeyDescription.Oid]!.RawData));
 
         Assert.Equal("google-rsa", verified.RootKind);
@@ -192,7 +192,7 @@ public sealed class AndroidVectorTests
     [Fact]
     public async Task NoRealVectorIsOnTheSampleStatusList()
     {
-        var list = AttestationStatusList.Parse(File.ReadAllBytes(AndroidVectors.StatusListSamplePath));
+        var list = AndroidAttestationStatusList.Parse(File.ReadAllBytes(AndroidVectors.StatusListSamplePath));
         foreach (var name in AndroidVectors.Names.Where(n => AndroidVectors.Load(n).ExpectValid))
         {
             var vector = AndroidVectors.Load(name);
@@ -219,19 +219,11 @@ public sealed class AndroidVectorTests
     }
 
     internal static async Task<(string Code, AndroidKeyAttestationFacts Facts)> VerifyAsync(
-        AndroidVector vector, AndroidKeyAttestationPolicy policy, DateTimeOffset at, AttestationStatusList? statusList = null)
+        AndroidVector vector, AndroidKeyAttestationPolicy policy, DateTimeOffset at, AndroidAttestationStatusList? statusList = null)
     {
         var verifier = new AndroidKeyAttestationVerifier(
-            new AttestationChainVerifier(), new FixedAttestationStatusSource(statusList ?? AttestationStatusList.Empty), TimeProvider.System);
-        var facts = new AndroidKeyAttestationFacts();
-        try
-        {
-            await verifier.VerifyAsync(vector.Chain, vector.Challenge, policy, at, facts);
-            return ("ok", facts);
-        }
-        catch (AttestationException e)
-        {
-            return (e.Code.ToWireName(), facts);
-        }
+            new AndroidAttestationChainVerifier(), new FixedAndroidAttestationStatusSource(statusList ?? AndroidAttestationStatusList.Empty), TimeProvider.System);
+        var outcome = await verifier.VerifyChainAsync(vector.Chain, vector.Challenge, policy, at);
+        return (outcome.IsVerified ? "ok" : outcome.Refusal.Code.ToWireName(), outcome.Facts);
     }
 }

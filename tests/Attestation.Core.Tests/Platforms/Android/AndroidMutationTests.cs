@@ -2,11 +2,11 @@ using Attestation.Core.Errors;
 using Attestation.Core.Platforms.Android;
 using Attestation.TestSupport;
 
-namespace Attestation.Core.Tests.Android;
+namespace Attestation.Core.Tests.Platforms.Android;
 
 /// <summary>
 /// Seeded mutations of real and generated chains: flipped bytes, truncations, swapped and dropped certificates. Whatever
-/// the input, the verifier ends in a coded refusal (or, rarely, a pass when the mutation hit bytes nothing covers, such as
+/// the input, the verifier's outcome is a coded refusal (or, rarely, a pass when the mutation hit bytes nothing covers, such as
 /// the root's own signature), never in another exception.
 /// </summary>
 public sealed class AndroidMutationTests
@@ -20,12 +20,12 @@ public sealed class AndroidMutationTests
         var vector = AndroidVectors.Load(name);
         var policy = AndroidVectorTests.PolicyFor(vector);
         var random = new Random(name.Length * 7919);
-        var verifier = new AndroidKeyAttestationVerifier(new AttestationChainVerifier(), new FixedAttestationStatusSource(AttestationStatusList.Empty), TimeProvider.System);
+        var verifier = new AndroidKeyAttestationVerifier(new AndroidAttestationChainVerifier(), new FixedAndroidAttestationStatusSource(AndroidAttestationStatusList.Empty), TimeProvider.System);
 
         for (var round = 0; round < 100; round++)
         {
             var chain = Mutate(vector.Chain, random);
-            await AssertCodedOutcome(() => verifier.VerifyAsync(chain, vector.Challenge, policy, vector.VerifyAt, new AndroidKeyAttestationFacts()));
+            AssertCodedOutcome(await verifier.VerifyChainAsync(chain, vector.Challenge, policy, vector.VerifyAt));
         }
     }
 
@@ -55,15 +55,9 @@ public sealed class AndroidMutationTests
             }
 
             generated.RawKeyDescription = bytes;
-            try
-            {
-                await verifier.VerifyAsync(generated.Build(), generated.Challenge, AndroidTestKit.Policy(), AndroidTestKit.Now, new AndroidKeyAttestationFacts());
-            }
-            catch (AttestationException e)
-            {
-                Assert.True(e.Code is AttestationErrorCode.AttestationInvalid or AttestationErrorCode.PolicyViolation, e.Code.ToString());
-                refusals++;
-            }
+            var outcome = await verifier.VerifyChainAsync(generated.Build(), generated.Challenge, AndroidTestKit.Policy(), AndroidTestKit.Now);
+            AssertCodedOutcome(outcome);
+            refusals += outcome.IsVerified ? 0 : 1;
         }
 
         Assert.True(refusals > 100, $"only {refusals} of 200 mutations were refused");
@@ -96,15 +90,12 @@ public sealed class AndroidMutationTests
         return copy;
     }
 
-    private static async Task AssertCodedOutcome(Func<Task> verify)
+    // Any exception other than a coded refusal escapes VerifyChainAsync and fails the test before this is reached.
+    private static void AssertCodedOutcome(AndroidKeyAttestationOutcome outcome)
     {
-        try
+        if (!outcome.IsVerified)
         {
-            await verify();
-        }
-        catch (AttestationException e)
-        {
-            Assert.True(e.Code is AttestationErrorCode.AttestationInvalid or AttestationErrorCode.PolicyViolation, e.Code.ToString());
+            Assert.True(outcome.Refusal.Code is AttestationErrorCode.AttestationInvalid or AttestationErrorCode.PolicyViolation, outcome.Refusal.Code.ToString());
         }
     }
 }
