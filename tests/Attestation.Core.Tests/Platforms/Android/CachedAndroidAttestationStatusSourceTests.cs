@@ -91,18 +91,21 @@ public sealed class CachedAndroidAttestationStatusSourceTests
     }
 
     [Fact]
-    public async Task ARequestCancelledByItsCallerDuringTheFetchIsCancelledNotAFailedFetch()
+    public async Task ACallerThatGivesUpDuringTheFetchStopsWaitingWhileTheFetchGoesOnForTheNextCaller()
     {
         using var cancellation = new CancellationTokenSource();
-        var fetcher = new FakeStatusListFetcher(Sample) { CancelDuringFetch = cancellation };
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fetcher = new FakeStatusListFetcher(Sample) { HoldUntil = release.Task };
         var (source, _) = Source(fetcher);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => source.GetAsync(cancellation.Token));
+        var waiting = source.GetAsync(cancellation.Token);
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
 
-        // No retry delay was set: the next request fetches at once and gets the list.
-        fetcher.CancelDuringFetch = null;
+        // The caller's cancellation is not a failed fetch and does not cancel it: the next caller gets its list.
+        release.SetResult();
         Assert.Equal(5, (await source.GetAsync()).Count);
-        Assert.Equal(2, fetcher.Calls);
+        Assert.Equal(1, fetcher.Calls);
     }
 
     [Fact]
@@ -130,8 +133,8 @@ public sealed class CachedAndroidAttestationStatusSourceTests
         /// <summary>Throws the TaskCanceledException of a timeout, the caller's token untouched.</summary>
         public bool TimeOut { get; set; }
 
-        /// <summary>Cancelled while the fetch runs, as a caller that gives up mid-request.</summary>
-        public CancellationTokenSource? CancelDuringFetch { get; set; }
+        /// <summary>The fetch answers once this completes.</summary>
+        public Task? HoldUntil { get; set; }
 
         public int Calls { get; private set; }
 
@@ -139,9 +142,9 @@ public sealed class CachedAndroidAttestationStatusSourceTests
         {
             Calls++;
             await Task.Yield();
-            if (CancelDuringFetch is { } cancellation)
+            if (HoldUntil is { } hold)
             {
-                await cancellation.CancelAsync();
+                await hold;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
