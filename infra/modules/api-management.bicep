@@ -210,7 +210,7 @@ resource attestationApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   name: 'attestation'
   properties: {
     displayName: 'Attestation'
-    description: 'Challenge, attest and token refresh (API.md). Anonymous: apps call it before they hold a token.'
+    description: 'Challenge, attest and token refresh (docs/api.md). Anonymous: apps call it before they hold a token.'
     path: 'attestation'
     protocols: [
       'https'

@@ -5,7 +5,7 @@ using Attestation.TestSupport;
 
 namespace Attestation.Cli.Tests;
 
-/// <summary><c>verify android-key-attestation</c> on every real vector of tests/vectors (CLI.md).</summary>
+/// <summary><c>verify android-key-attestation</c> on every real vector of tests/vectors (docs/cli.md).</summary>
 public sealed class AndroidKeyAttestationCommandTests
 {
     public static TheoryData<string> Vectors() => [.. AndroidVectors.Names];

@@ -6,7 +6,7 @@ using Attestation.TestSupport;
 
 namespace Attestation.Cli.Tests;
 
-/// <summary>The tool's JSON and exit status for every real App Attest vector (CLI.md).</summary>
+/// <summary>The tool's JSON and exit status for every real App Attest vector (docs/cli.md).</summary>
 public sealed class AppleCommandsTests
 {
     public static TheoryData<string> AttestationFiles() => [.. AppleVectors.AttestationFiles()];

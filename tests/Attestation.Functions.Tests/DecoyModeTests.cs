@@ -88,7 +88,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     [Fact]
     public async Task CodesOutsideTheContractsFourAreNotHiddenAtRefresh()
     {
-        // API.md hides challenge_invalid, attestation_invalid, policy_violation and device_revoked, and nothing else.
+        // docs/api.md hides challenge_invalid, attestation_invalid, policy_violation and device_revoked, and nothing else.
         using var unknown = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]), RunningBackend.DecoyApp);
 
         await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound, "device_unknown");

@@ -32,7 +32,7 @@ public sealed class RunningBackend : IAsyncDisposable
         Address = address;
         Client = new HttpClient { BaseAddress = address };
 
-        // Verify takes a verify key (API.md: "a function key or an Entra ID token"); the other routes ignore it.
+        // Verify takes a verify key (docs/api.md: "a function key or an Entra ID token"); the other routes ignore it.
         Client.DefaultRequestHeaders.Add("x-functions-key", VerifyKey);
         Anonymous = new HttpClient { BaseAddress = address };
     }

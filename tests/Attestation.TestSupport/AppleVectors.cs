@@ -62,20 +62,3 @@ public static class AppleVectors
         return key.ExportSubjectPublicKeyInfo();
     }
 }
-
-/// <summary>One vector file.</summary>
-public sealed record AppleVector(string File, string AppId, AppleAttestationCase? Attestation, IReadOnlyList<AppleAssertionCase> Assertions);
-
-/// <summary>An attestation and how it must verify.</summary>
-public sealed record AppleAttestationCase(
-    byte[] AttestationObject,
-    byte[] KeyId,
-    string Environment,
-    byte[] ClientDataHash,
-    DateTimeOffset VerifyAt,
-    DateTimeOffset ExpiredAt,
-    bool ExpectValid,
-    string PublicKeyPem);
-
-/// <summary>An assertion and how it must verify.</summary>
-public sealed record AppleAssertionCase(byte[] Assertion, string PublicKeyPem, byte[] ClientDataHash, long PreviousCounter, long ExpectedCounter);

@@ -3,7 +3,7 @@ using Attestation.Cli.Commands;
 namespace Attestation.Cli;
 
 /// <summary>
-/// The command line of CLI.md: <c>verify KIND --option value ...</c>. Writes exactly one JSON object on stdout for a
+/// The command line of docs/cli.md: <c>verify KIND --option value ...</c>. Writes exactly one JSON object on stdout for a
 /// verification (valid or refused) and a usage message on stderr otherwise.
 /// </summary>
 public static class CliApplication
@@ -17,7 +17,7 @@ public static class CliApplication
     /// <summary>Exit status of a usage or input error.</summary>
     public const int UsageError = 2;
 
-    /// <summary>Every evidence kind the tool verifies, by the name CLI.md gives it.</summary>
+    /// <summary>Every evidence kind the tool verifies, by the name docs/cli.md gives it.</summary>
     public static IReadOnlyList<IVerifyCommand> Commands { get; } =
     [
         new AppleAppAttestCommand(),
@@ -62,6 +62,6 @@ public static class CliApplication
     }
 
     private static string Usage() =>
-        "Usage: scripts/attestation verify KIND [options]   (see ../shared/CLI.md)" + Environment.NewLine
+        "Usage: scripts/attestation verify KIND [options]   (see docs/cli.md)" + Environment.NewLine
         + "KIND: " + string.Join(", ", Commands.Select(c => c.Kind));
 }

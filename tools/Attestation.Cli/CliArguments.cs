@@ -69,7 +69,7 @@ public sealed class CliArguments
     /// <exception cref="CliUsageException">It was not given.</exception>
     public string Required(string option) => Optional(option) ?? throw new CliUsageException($"{option} is required.");
 
-    /// <summary>Exactly one of two alternative options (<c>(--a X | --b Y)</c> in CLI.md), with the name that was given.</summary>
+    /// <summary>Exactly one of two alternative options (<c>(--a X | --b Y)</c> in docs/cli.md), with the name that was given.</summary>
     /// <exception cref="CliUsageException">Neither or both were given.</exception>
     public (string Option, string Value) OneOf(string first, string second)
     {

@@ -4,7 +4,7 @@ using Attestation.Core.Errors;
 
 namespace Attestation.Cli;
 
-/// <summary>The one JSON object of CLI.md: <c>{"valid", "code", "detail", "facts"}</c>.</summary>
+/// <summary>The one JSON object of docs/cli.md: <c>{"valid", "code", "detail", "facts"}</c>.</summary>
 public sealed class VerificationReport
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };

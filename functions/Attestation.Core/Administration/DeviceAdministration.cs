@@ -103,7 +103,7 @@ public sealed partial class DeviceAdministration(
 
     private static string ReadDeviceId(string? deviceId)
     {
-        // API.md: b64 fields may come in either alphabet; the device store holds the base64url form attest returned.
+        // docs/api.md: b64 fields may come in either alphabet; the device store holds the base64url form attest returned.
         var id = deviceId is null ? null : Base64Flexible.ToUrlAlphabet(deviceId);
         return Base64Flexible.IsBase64UrlText(id, 128)
             ? id

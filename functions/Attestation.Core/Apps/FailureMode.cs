@@ -1,6 +1,6 @@
 namespace Attestation.Core.Apps;
 
-/// <summary>What a refused attestation looks like to the caller (API.md, "Failure modes").</summary>
+/// <summary>What a refused attestation looks like to the caller (docs/api.md, "Failure modes").</summary>
 public enum FailureMode
 {
     /// <summary>The refusal is answered with its problem+json error.</summary>

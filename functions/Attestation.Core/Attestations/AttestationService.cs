@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Attestation.Core.Attestations;
 
 /// <summary>
-/// The attest and refresh flows of API.md: check the request, consume the challenge, verify the evidence with the platform's
+/// The attest and refresh flows of docs/api.md: check the request, consume the challenge, verify the evidence with the platform's
 /// verifier, register or update the device, and sign a token, or, for an app in decoy mode, answer a refusal with a token
 /// nobody trusts.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class AttestationService(
     AttestationMetrics metrics,
     ILogger<AttestationService> logger)
 {
-    /// <summary>The refusals that decoy mode hides, exactly those API.md lists ("Failure modes").</summary>
+    /// <summary>The refusals that decoy mode hides, exactly those docs/api.md lists ("Failure modes").</summary>
     private static readonly HashSet<AttestationErrorCode> DecoyCodes =
     [
         AttestationErrorCode.ChallengeInvalid,
@@ -94,7 +94,7 @@ public sealed partial class AttestationService(
         outcome.AppId = policy.AppId;
         var binding = ReadBinding(command.Binding);
 
-        // API.md: b64 fields may come in either alphabet, padded or not; the device store holds the base64url form attest returned.
+        // docs/api.md: b64 fields may come in either alphabet, padded or not; the device store holds the base64url form attest returned.
         var deviceId = command.DeviceId is null ? null : Base64Flexible.ToUrlAlphabet(command.DeviceId);
         if (!Base64Flexible.IsBase64UrlText(deviceId, 128))
         {
@@ -183,7 +183,7 @@ public sealed partial class AttestationService(
             ?? throw new AttestationException(AttestationErrorCode.AppUnknown, "No app with this appId is registered.");
     }
 
-    /// <summary>API.md: <c>binding</c> is the base64url SHA-256 of the bound value; the token carries it as <c>pay</c>.</summary>
+    /// <summary>docs/api.md: <c>binding</c> is the base64url SHA-256 of the bound value; the token carries it as <c>pay</c>.</summary>
     private static string? ReadBinding(string? binding)
     {
         if (binding is null)

@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Attestation.Core.Challenges;
 
-/// <summary>Issues and redeems one-time challenges (API.md, <c>POST /api/v1/challenge</c>).</summary>
+/// <summary>Issues and redeems one-time challenges (docs/api.md, <c>POST /api/v1/challenge</c>).</summary>
 public sealed class ChallengeService(IChallengeStore store, IOptions<ChallengeOptions> options, TimeProvider timeProvider)
 {
-    /// <summary>32 random bytes, as API.md fixes; their base64url form is 43 characters.</summary>
+    /// <summary>32 random bytes, as docs/api.md fixes; their base64url form is 43 characters.</summary>
     public const int ChallengeByteLength = 32;
     private const int ChallengeTextLength = 43;
 
@@ -25,7 +25,7 @@ public sealed class ChallengeService(IChallengeStore store, IOptions<ChallengeOp
 
     /// <summary>
     /// Consumes <paramref name="value"/> for <paramref name="appId"/>. The challenge is gone afterwards whatever the outcome:
-    /// API.md says the first attest or refresh that presents it consumes it, whether that call succeeds or fails.
+    /// docs/api.md says the first attest or refresh that presents it consumes it, whether that call succeeds or fails.
     /// </summary>
     /// <exception cref="AttestationException"><c>challenge_invalid</c>: unknown, used, expired, or issued for another app.</exception>
     /// <exception cref="DependencyUnavailableException">The store cannot be reached.</exception>

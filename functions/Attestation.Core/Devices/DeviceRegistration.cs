@@ -4,7 +4,7 @@ namespace Attestation.Core.Devices;
 /// A device that attested once: the key it proved, the highest counter seen (App Attest), and what was learnt at attestation.
 /// </summary>
 /// <param name="AppId">The app the device attested for.</param>
-/// <param name="DeviceId">base64url id from API.md: key id, SHA-256 of the attested key, or SHA-256 of the debug token.</param>
+/// <param name="DeviceId">base64url id from docs/api.md: key id, SHA-256 of the attested key, or SHA-256 of the debug token.</param>
 /// <param name="Platform">The evidence platform.</param>
 /// <param name="PublicKey">The attested public key (SubjectPublicKeyInfo DER), when the platform has one.</param>
 /// <param name="Counter">The last accepted signature counter (App Attest assertions); 0 otherwise.</param>

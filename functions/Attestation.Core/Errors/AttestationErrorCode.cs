@@ -1,6 +1,6 @@
 namespace Attestation.Core.Errors;
 
-/// <summary>The stable error codes of the HTTP contract (API.md). Each maps to one problem+json <c>code</c> string.</summary>
+/// <summary>The stable error codes of the HTTP contract (docs/api.md). Each maps to one problem+json <c>code</c> string.</summary>
 public enum AttestationErrorCode
 {
     InvalidRequest,

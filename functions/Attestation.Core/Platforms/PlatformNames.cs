@@ -1,6 +1,6 @@
 namespace Attestation.Core.Platforms;
 
-/// <summary>The evidence platforms of the HTTP contract (API.md, <c>platform</c>).</summary>
+/// <summary>The evidence platforms of the HTTP contract (docs/api.md, <c>platform</c>).</summary>
 public static class PlatformNames
 {
     public const string AppleAppAttest = "apple-app-attest";

@@ -49,7 +49,7 @@ public sealed class AttestationMetrics
         RecordIssued(outcome, "refresh");
     }
 
-    /// <summary>One verification: <c>valid</c>, or <c>invalid</c> with API.md's reason.</summary>
+    /// <summary>One verification: <c>valid</c>, or <c>invalid</c> with docs/api.md's reason.</summary>
     public void RecordVerification(TokenRefusal? refusal)
     {
         var tags = new TagList { { "outcome", refusal is null ? "valid" : "invalid" } };

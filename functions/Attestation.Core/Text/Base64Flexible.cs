@@ -6,7 +6,7 @@ using System.Text;
 namespace Attestation.Core.Text;
 
 /// <summary>
-/// API.md: "b64" fields accept standard base64 and base64url, padded or not; everything the backend emits is base64url
+/// docs/api.md: "b64" fields accept standard base64 and base64url, padded or not; everything the backend emits is base64url
 /// without padding.
 /// </summary>
 public static class Base64Flexible

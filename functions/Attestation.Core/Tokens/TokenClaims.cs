@@ -1,6 +1,6 @@
 namespace Attestation.Core.Tokens;
 
-/// <summary>Claim names of API.md's token.</summary>
+/// <summary>Claim names of docs/api.md's token.</summary>
 public static class TokenClaims
 {
     public const string App = "app";

@@ -7,8 +7,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Attestation.Core.Tokens;
 
 /// <summary>
-/// Signs API.md's token: HS256, <c>kid</c> = the key version, claims iss, aud, sub, app, plat, iat, nbf, exp, jti and
-/// (only when bound) pay. Times are whole seconds: some JWT parsers reject fractional ones (QUIRKS.md).
+/// Signs docs/api.md's token: HS256, <c>kid</c> = the key version, claims iss, aud, sub, app, plat, iat, nbf, exp, jti and
+/// (only when bound) pay. Times are whole seconds: some JWT parsers reject fractional ones (docs/quirks.md).
 /// </summary>
 public sealed class TokenIssuer
 {
@@ -35,7 +35,7 @@ public sealed class TokenIssuer
     }
 
     /// <summary>
-    /// A token of exactly the same shape, including the current <c>kid</c>, signed with a key no verifier trusts (API.md,
+    /// A token of exactly the same shape, including the current <c>kid</c>, signed with a key no verifier trusts (docs/api.md,
     /// decoy failure mode).
     /// </summary>
     public IssuedToken IssueDecoy(SigningKeySet keys, TokenSubject subject)

@@ -15,7 +15,7 @@ public sealed class TokenOptions
     [Required(AllowEmptyStrings = false, ErrorMessage = "Attestation:Token:Audience is required.")]
     public string Audience { get; set; } = "";
 
-    /// <summary>Token lifetime: default 5 minutes, at most 1 hour (API.md).</summary>
+    /// <summary>Token lifetime: default 5 minutes, at most 1 hour (docs/api.md).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Attestation:Token:Lifetime must be between 1 second and 1 hour.")]
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(5);
 

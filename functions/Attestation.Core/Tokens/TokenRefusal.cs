@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Attestation.Core.Tokens;
 
-/// <summary>Why a token was refused: API.md's <c>reason</c> values.</summary>
+/// <summary>Why a token was refused: docs/api.md's <c>reason</c> values.</summary>
 public enum TokenRefusal
 {
     Malformed,

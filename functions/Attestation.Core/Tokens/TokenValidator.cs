@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Attestation.Core.Tokens;
 
 /// <summary>
-/// Checks API.md's token: HS256 only, <c>kid</c> naming the current or previous key version and nothing else, issuer,
+/// Checks docs/api.md's token: HS256 only, <c>kid</c> naming the current or previous key version and nothing else, issuer,
 /// audience, lifetime at the injected clock, and the optional binding.
 /// </summary>
 public sealed class TokenValidator

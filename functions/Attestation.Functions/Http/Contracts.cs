@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Attestation.Functions.Http;
 
-// Request and response bodies of API.md. Required members make a missing field a 400 invalid_request.
+// Request and response bodies of docs/api.md. Required members make a missing field a 400 invalid_request.
 
 internal sealed record ChallengeRequest(string AppId);
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Attestation.Functions.Http;
 
 /// <summary>
-/// The one place where outcomes become HTTP: domain codes to problem+json (API.md), dependency outages to 503 with
+/// The one place where outcomes become HTTP: domain codes to problem+json (docs/api.md), dependency outages to 503 with
 /// Retry-After, oversized bodies to 413. Inner exception text never reaches the client.
 /// </summary>
 internal static partial class HttpOutcome

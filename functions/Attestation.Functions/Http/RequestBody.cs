@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Attestation.Functions.Http;
 
-/// <summary>Raised when a body is over the contract's 64 KiB (API.md: 413).</summary>
+/// <summary>Raised when a body is over the contract's 64 KiB (docs/api.md: 413).</summary>
 internal sealed class RequestBodyTooLargeException : Exception
 {
     public RequestBodyTooLargeException()

@@ -26,7 +26,7 @@ namespace Attestation.Functions.Security;
 /// compared as a SHA-256 in constant time; only hashes are configured. The local host runs the same code, so it enforces
 /// exactly what Azure enforces, with one exception (<see cref="IsVerifyOpen"/>): on a developer machine with neither a
 /// verify key nor Entra ID configured, <c>verify</c> is open, as <c>func start</c> leaves function-key routes open locally,
-/// so a client written against API.md works against a local run unchanged. In Azure that configuration refuses everyone.
+/// so a client written against docs/api.md works against a local run unchanged. In Azure that configuration refuses everyone.
 /// </remarks>
 public sealed partial class CallerAuthorization(
     IOptions<CallerAuthorizationOptions> options,

@@ -17,7 +17,7 @@ namespace Attestation.Google.PlayIntegrity;
 /// Google's <c>decodeIntegrityToken</c> REST method
 /// (https://developer.android.com/google/play/integrity/reference/rest/v1/v1/decodeIntegrityToken), called with an OAuth
 /// access token of the app's service account (scope <c>https://www.googleapis.com/auth/playintegrity</c>).
-/// QUIRKS.md: the default quota is 10,000 calls per app per day, so each attestation makes exactly one call, with no retry.
+/// docs/quirks.md: the default quota is 10,000 calls per app per day, so each attestation makes exactly one call, with no retry.
 /// </summary>
 public sealed partial class GooglePlayIntegrityDecoder : IPlayIntegrityDecoder
 {

@@ -33,7 +33,7 @@ public sealed class AppleAppAttestCommand : IVerifyCommand
         var appId = AppleAppIds.Require(arguments);
         var (option, value) = arguments.OneOf("--challenge", "--client-data-hash");
 
-        // CLI.md: --challenge is the contract's challenge string, hashed as API.md says; --client-data-hash gives the raw hash.
+        // docs/cli.md: --challenge is the contract's challenge string, hashed as docs/api.md says; --client-data-hash gives the raw hash.
         var clientDataHash = option == "--challenge" ? SHA256.HashData(Encoding.UTF8.GetBytes(value)) : CliArguments.Hex(option, value);
         var at = arguments.At(timeProvider);
 

@@ -47,7 +47,7 @@ public sealed class AppleAssertionCommand : IVerifyCommand
 
     private static JsonObject Facts(AppleAssertionFacts facts) => new() { ["counter"] = facts.Counter };
 
-    /// <summary>CLI.md: a PEM file, or base64 SubjectPublicKeyInfo DER (what <c>verify apple-app-attest</c> prints as publicKey).</summary>
+    /// <summary>docs/cli.md: a PEM file, or base64 SubjectPublicKeyInfo DER (what <c>verify apple-app-attest</c> prints as publicKey).</summary>
     private static byte[] ReadPublicKey(string value)
     {
         if (File.Exists(value))

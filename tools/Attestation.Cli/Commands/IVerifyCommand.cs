@@ -1,6 +1,6 @@
 namespace Attestation.Cli.Commands;
 
-/// <summary>One <c>verify KIND</c> of CLI.md.</summary>
+/// <summary>One <c>verify KIND</c> of docs/cli.md.</summary>
 public interface IVerifyCommand
 {
     /// <summary>The evidence kind, as typed after <c>verify</c>.</summary>

@@ -7,7 +7,7 @@ using Attestation.Core.Platforms.PlayIntegrity;
 namespace Attestation.Cli.Commands;
 
 /// <summary>
-/// <c>verify play-integrity</c> (CLI.md): decrypts and verifies a classic integrity token with the Play Console keys given
+/// <c>verify play-integrity</c> (docs/cli.md): decrypts and verifies a classic integrity token with the Play Console keys given
 /// on the command line, then checks its verdict with the backend's own rules (<see cref="IntegrityVerdictRequirements"/>).
 /// Without <c>--max-age</c> the backend's default of 300 seconds applies; the app recognition verdict must be
 /// <c>PLAY_RECOGNIZED</c>, as in the backend's default policy.
@@ -71,7 +71,7 @@ public sealed class PlayIntegrityVerifyCommand : IVerifyCommand
         return VerificationReport.Ok("The token decrypts, its signature verifies with the verification key, and its verdict meets every requirement.", facts);
     }
 
-    // The key order is CLI.md's: the required fields first, then each optional field the verdict has.
+    // The key order is docs/cli.md's: the required fields first, then each optional field the verdict has.
     private static JsonObject Facts(PlayIntegrityFacts facts)
     {
         var json = new JsonObject

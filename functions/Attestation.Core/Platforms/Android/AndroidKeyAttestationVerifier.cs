@@ -76,7 +76,7 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(evidence);
 
-        // API.md: attestationChallenge is the UTF-8 bytes of the challenge string.
+        // docs/api.md: attestationChallenge is the UTF-8 bytes of the challenge string.
         var outcome = await VerifyChainAsync(evidence.Chain, Encoding.UTF8.GetBytes(challenge), policy, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var result = outcome.ResultOrThrow();
         return new AttestationVerdict(result.DeviceId, result.PublicKey, Counter: 0, result.Summary, AllowsReattestation: false);
@@ -168,7 +168,7 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         }
     }
 
-    /// <summary>API.md's device id for Android: base64url SHA-256 of the attested key's SubjectPublicKeyInfo.</summary>
+    /// <summary>docs/api.md's device id for Android: base64url SHA-256 of the attested key's SubjectPublicKeyInfo.</summary>
     internal static string DeviceIdOf(byte[] subjectPublicKeyInfo) => Base64Flexible.ToBase64Url(SHA256.HashData(subjectPublicKeyInfo));
 
     private static List<X509Certificate2> LoadCertificates(IReadOnlyList<byte[]> chainDer)

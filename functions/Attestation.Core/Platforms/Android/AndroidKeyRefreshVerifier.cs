@@ -9,7 +9,7 @@ using Attestation.Core.Text;
 namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
-/// An Android device refreshes by signing the challenge with the key its attestation registered. API.md: the signature is
+/// An Android device refreshes by signing the challenge with the key its attestation registered. docs/api.md: the signature is
 /// over the UTF-8 bytes of the challenge, with SHA-256: ECDSA with a DER signature, or RSA PKCS#1 v1.5.
 /// </summary>
 public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttestationPolicy, AndroidKeySignatureProof>

@@ -39,7 +39,7 @@ public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPoli
             throw new AttestationException(AttestationErrorCode.ProofInvalid, "The device has no stored App Attest key; attest again.");
         }
 
-        // API.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
+        // docs/api.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
         var clientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge));
         var counter = VerifyAssertion(proof.Assertion, registration.PublicKey, appId, clientDataHash, registration.Counter);
         return Task.FromResult(new RefreshVerdict(counter));

@@ -65,7 +65,7 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
         ArgumentNullException.ThrowIfNull(evidence);
         var appId = AppleAppId.Of(policy) ?? throw AppleRefusals.NoAppId();
 
-        // API.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
+        // docs/api.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
         var clientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge));
         var result = VerifyAttestation(evidence.AttestationObject, evidence.KeyId, appId, policy.AllowDevelopment, clientDataHash, _timeProvider.GetUtcNow());
         return Task.FromResult(new AttestationVerdict(

@@ -5,7 +5,7 @@ namespace Attestation.Core.Platforms.Apple;
 /// <summary>The refusals both App Attest verifiers raise, worded one way.</summary>
 internal static class AppleRefusals
 {
-    // QUIRKS.md: every detail says whether a retry can help, so that no client attests a new key (Apple rate-limits
+    // docs/quirks.md: every detail says whether a retry can help, so that no client attests a new key (Apple rate-limits
     // attestation) where retrying could never succeed, nor gives up where a new challenge would.
 
     /// <summary><c>attestation_invalid</c>: forged or broken evidence.</summary>

@@ -118,7 +118,7 @@ public sealed class IntegrityVerdict
     public string Summarize() =>
         string.Join(' ', new[] { AppRecognitionVerdict, DeviceLevel.ToLabel(), AppLicensingVerdict ?? "licensing absent" });
 
-    // QUIRKS.md: timestampMillis is a JSON string of digits. A number is read too: the value, not its quoting, matters.
+    // docs/quirks.md: timestampMillis is a JSON string of digits. A number is read too: the value, not its quoting, matters.
     private static DateTimeOffset ReadTimestamp(JsonElement request)
     {
         var text = OptionalNumberOrString(request, "timestampMillis") ?? throw Malformed("requestDetails.timestampMillis is missing");

@@ -71,7 +71,7 @@ public sealed class IntegrityVerdictRequirements
     {
         ArgumentNullException.ThrowIfNull(verdict);
 
-        // 1. The verdict answers this request: nonce (classic) or requestHash (standard) is the challenge (API.md).
+        // 1. The verdict answers this request: nonce (classic) or requestHash (standard) is the challenge (docs/api.md).
         var (field, value) = RequestKind == IntegrityRequestKind.Classic ? ("nonce", verdict.Nonce) : ("requestHash", verdict.RequestHash);
         if (value is null || !SameChallenge(value, Challenge))
         {
@@ -101,7 +101,7 @@ public sealed class IntegrityVerdictRequirements
             throw Refused($"The app recognition verdict is {verdict.AppRecognitionVerdict}; the app's policy accepts {string.Join(", ", AllowedAppRecognitionVerdicts)}.");
         }
 
-        // 4. Signed with one of the app's signing certificates. QUIRKS.md: the verdict gives base64url digests, not hex.
+        // 4. Signed with one of the app's signing certificates. docs/quirks.md: the verdict gives base64url digests, not hex.
         if (SigningCertificateDigests.Count > 0)
         {
             var named = verdict.CertificateSha256Digests

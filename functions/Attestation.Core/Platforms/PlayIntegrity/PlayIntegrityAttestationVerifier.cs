@@ -11,7 +11,7 @@ namespace Attestation.Core.Platforms.PlayIntegrity;
 /// The <c>play-integrity</c> platform: Google's verdict on the app and the device, bound to the challenge through
 /// <c>nonce</c> (classic tokens, decrypted here with the app's Play Console keys from the secret store) or
 /// <c>requestHash</c> (standard tokens, decoded by Google). Play Integrity has no device key, so the device id is a fresh
-/// random value and there is no refresh (API.md).
+/// random value and there is no refresh (docs/api.md).
 /// </summary>
 public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<PlayIntegrityPolicy, PlayIntegrityEvidence>
 {
@@ -73,7 +73,7 @@ public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<Play
 
         IntegrityVerdictRequirements.FromPolicy(policy, kind, challenge).Check(verdict, _timeProvider.GetUtcNow());
 
-        // API.md: Play Integrity has no device key, so each attestation is a new device with a fresh random id.
+        // docs/api.md: Play Integrity has no device key, so each attestation is a new device with a fresh random id.
         var deviceId = Base64Flexible.ToBase64Url(RandomNumberGenerator.GetBytes(32));
         var summary = $"play-integrity {(kind == IntegrityRequestKind.Classic ? "classic" : "standard")}: {verdict.Summarize()}";
         return new AttestationVerdict(deviceId, PublicKey: null, Counter: 0, summary, AllowsReattestation: false);

@@ -1,7 +1,7 @@
 namespace Attestation.Core.Platforms.PlayIntegrity;
 
 /// <summary>
-/// What the offline tool reports of a verdict it decrypted and verified (<c>facts</c> of CLI.md), whether or not the verdict
+/// What the offline tool reports of a verdict it decrypted and verified (<c>facts</c> of docs/cli.md), whether or not the verdict
 /// then meets the requirements: its fields as Google gave them. An optional field the verdict lacks is null, or an empty list.
 /// </summary>
 public sealed record PlayIntegrityFacts

@@ -32,7 +32,7 @@ public sealed class AppleAssertionVerifierTests : IDisposable
     [Fact]
     public void AnAssertionWithTheAtFlagAndAnExtensionMapVerifies()
     {
-        // QUIRKS.md: live assertions have carried the AT flag and a CBOR extension map after the counter.
+        // docs/quirks.md: live assertions have carried the AT flag and a CBOR extension map after the counter.
         var assertion = AppAttestTestAuthority.Assert(_device, AppId, ClientDataHash, 2, flags: 0xC0, appendedToAuthData: [0xa1, 0x63, (byte)'e', (byte)'x', (byte)'t', 0xf5]);
 
         Assert.Equal(2, AppleAssertionVerifier.VerifyAssertion(assertion, _device.SubjectPublicKeyInfo, AppId, ClientDataHash, 1));

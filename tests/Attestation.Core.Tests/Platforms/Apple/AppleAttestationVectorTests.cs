@@ -118,7 +118,7 @@ public sealed class AppleAttestationVectorTests
     [Fact]
     public void ApplesSampleWithBytesAfterTheCredentialKeyVerifies()
     {
-        // QUIRKS.md: the 2026 sample's authData carries a CBOR map after the COSE key although the ED flag is clear.
+        // docs/quirks.md: the 2026 sample's authData carries a CBOR map after the COSE key although the ED flag is clear.
         var vector = AppleVectors.Load("apple-appattest-apple-docs-sample-2026.json");
         var attestation = vector.Attestation!;
         var authenticatorData = AppAttestAuthenticatorData.Read(AppAttestAttestationObject.Read(attestation.AttestationObject).AuthenticatorData);

@@ -171,7 +171,7 @@ public sealed class AppleAttestationVerifierTests : IDisposable
     [Fact]
     public void BytesAfterTheCredentialKeyAreCoveredNotRefused()
     {
-        // QUIRKS.md, Apple's 2026 sample: a CBOR map after the COSE key with the ED flag clear.
+        // docs/quirks.md, Apple's 2026 sample: a CBOR map after the COSE key with the ED flag clear.
         var result = Verify(_authority.Attest(_device, Valid with { TrailingAuthDataBytes = [0xa1, 0x01, 0x02] }));
 
         Assert.Equal(_device.KeyId, result.KeyId);

@@ -192,7 +192,7 @@ public class IntegrityVerdictVectorTests
     [Fact]
     public void TheWorldcoinDigestMatchesItsHexForm()
     {
-        // QUIRKS.md: the verdict's digests are base64url; an allow-list may write the same digest in hex.
+        // docs/quirks.md: the verdict's digests are base64url; an allow-list may write the same digest in hex.
         var hex = Convert.ToHexString(Convert.FromBase64String(PlayIntegrityVectors.PadBase64("nSrXEn8JkZKXFMAZW0NHhDRTHNi38YE2XCvVzYXjRu8".Replace('-', '+').Replace('_', '/'))));
         var verdict = IntegrityVerdict.Parse(WorldcoinCase("optional-fields-absent"));
         Assert.True(SigningCertificateDigest.TryParse(hex, out var digest));
