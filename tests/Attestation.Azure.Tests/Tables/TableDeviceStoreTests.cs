@@ -1,0 +1,74 @@
+using Attestation.Azure.Tables;
+using Attestation.Core.Devices;
+
+namespace Attestation.Azure.Tests.Tables;
+
+public class TableDeviceStoreTests
+{
+    private static readonly DateTimeOffset Seen = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ARegistrationIsWrittenOnceAndReadBack()
+    {
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        var registration = Registration("device-1");
+
+        Assert.True(await store.TryAddAsync(registration));
+        Assert.False(await store.TryAddAsync(registration with { Counter = 99, Platform = "debug" }));
+        var stored = await store.FindAsync("com.contoso.demo", "device-1");
+
+        Assert.NotNull(stored);
+        Assert.Equal(registration.PublicKey, stored.PublicKey);
+        Assert.Equal(registration with { ConcurrencyStamp = stored.ConcurrencyStamp }, stored with { PublicKey = registration.PublicKey });
+        Assert.NotNull(stored.ConcurrencyStamp);
+    }
+
+    [Fact]
+    public async Task ARegistrationBelongsToOneApp()
+    {
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("device-1"));
+
+        Assert.Null(await store.FindAsync("com.contoso.other", "device-1"));
+        Assert.Null(await store.FindAsync("com.contoso.demo", "device-2"));
+    }
+
+    [Fact]
+    public async Task OfTwoUpdatesFromTheSameReadOnlyTheFirstIsWritten()
+    {
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("device-1"));
+        var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+
+        Assert.True(await store.TryUpdateAsync(read with { Counter = 5 }));
+        Assert.False(await store.TryUpdateAsync(read with { Counter = 6 }));
+        Assert.Equal(5, (await store.FindAsync("com.contoso.demo", "device-1"))!.Counter);
+    }
+
+    [Fact]
+    public async Task OfTenConcurrentUpdatesFromTheSameReadExactlyOneIsWritten()
+    {
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("device-1"));
+        var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => store.TryUpdateAsync(read with { Counter = i })));
+
+        Assert.Equal(1, outcomes.Count(written => written));
+    }
+
+    [Fact]
+    public async Task RevocationIsStored()
+    {
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("device-1"));
+        var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+
+        await store.TryUpdateAsync(read with { Status = DeviceStatus.Revoked });
+
+        Assert.Equal(DeviceStatus.Revoked, (await store.FindAsync("com.contoso.demo", "device-1"))!.Status);
+    }
+
+    private static DeviceRegistration Registration(string deviceId) =>
+        new("com.contoso.demo", deviceId, "apple-app-attest", [1, 2, 3, 4], 0, Seen, Seen, "summary", DeviceStatus.Active);
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text.Json;
+using Attestation.Core.Devices;
+using Attestation.Core.Text;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Attestation.Functions.Tests.Endpoints.Devices;
+
+public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixture>
+{
+    private readonly RunningBackend _backend = fixture.Backend;
+
+    [Fact]
+    public async Task AGenuineAttestationInDecoyModeGetsATrustedToken()
+    {
+        using var response = await _backend.AttestDebugAsync(RunningBackend.DecoyApp);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+        Assert.True((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AForgedAttestationGetsAnUntrustedTokenOfTheSameShape()
+    {
+        using var genuine = await _backend.AttestDebugAsync(RunningBackend.DecoyApp);
+        using var forged = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, debugToken: "guessed-token");
+
+        Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
+        var genuineBody = await RunningBackend.ReadJsonAsync(genuine);
+        var forgedBody = await RunningBackend.ReadJsonAsync(forged);
+        AssertSameShape(genuineBody, forgedBody);
+        Assert.Equal(Base64Flexible.Sha256Base64Url("guessed-token"), forgedBody.GetProperty("deviceId").GetString());
+
+        var verdict = await _backend.VerifyAsync(forgedBody.GetProperty("token").GetString()!);
+        Assert.False(verdict.GetProperty("valid").GetBoolean());
+        Assert.Equal("bad_signature", verdict.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task AReusedChallengeGetsADecoyToken()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge)).Dispose();
+
+        using var replay = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge);
+
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        var token = (await RunningBackend.ReadJsonAsync(replay)).GetProperty("token").GetString()!;
+        Assert.False((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ForgedAppAttestEvidenceGetsADecoyToken()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var evidence = new { keyId = Base64Flexible.ToBase64Url(new byte[32]), attestationObject = "o2NmbXRvYXBwbGUtYXBwYXR0ZXN0" };
+
+        using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DecoyApp, platform = "apple-app-attest", challenge, evidence });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+        Assert.Equal("bad_signature", (await _backend.VerifyAsync(token)).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ARevokedDeviceGetsADecoyTokenAtRefreshAndAttest()
+    {
+        // A backend of its own: revoking the debug device must not affect the other tests of this class.
+        await using var backend = await RunningBackend.StartAsync();
+        var deviceId = Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
+        (await backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+        var devices = backend.Services.GetRequiredService<IDeviceStore>();
+        var registration = (await devices.FindAsync(RunningBackend.DecoyApp, deviceId))!;
+        Assert.True(await devices.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
+
+        using var refresh = await backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp);
+        using var attest = await backend.AttestDebugAsync(RunningBackend.DecoyApp);
+
+        foreach (var response in new[] { refresh, attest })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+            Assert.Equal("bad_signature", (await backend.VerifyAsync(token)).GetProperty("reason").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task CodesOutsideTheContractsFourAreNotHiddenAtRefresh()
+    {
+        // docs/api.md hides challenge_invalid, attestation_invalid, policy_violation and device_revoked, and nothing else.
+        using var unknown = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]), RunningBackend.DecoyApp);
+
+        await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound, "device_unknown");
+    }
+
+    [Fact]
+    public async Task ADecoyForAnUnknownDeviceNamesThePlatformItsProofLooksLike()
+    {
+        // A replayed challenge is hidden; the decoy's plat claim must not tell that the device is unknown either.
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge)).Dispose();
+
+        using var response = await _backend.PostAsync("/api/v1/token/refresh", new
+        {
+            appId = RunningBackend.DecoyApp,
+            deviceId = Base64Flexible.ToBase64Url(new byte[32]),
+            challenge,
+            proof = new { assertion = "AAAA" },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
+        using var claims = JsonDocument.Parse(Base64Decode(token.Split('.')[1]));
+        Assert.Equal("apple-app-attest", claims.RootElement.GetProperty("plat").GetString());
+    }
+
+    [Fact]
+    public async Task MalformedRequestsAreStillRefusedInDecoyMode()
+    {
+        // Decoy hides verdicts, not the contract: a body that cannot be read is a 400 for every app.
+        using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DecoyApp, platform = "debug", challenge = "x" });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
+    }
+
+    private static void AssertSameShape(JsonElement expected, JsonElement actual)
+    {
+        Assert.Equal(expected.EnumerateObject().Select(p => p.Name), actual.EnumerateObject().Select(p => p.Name));
+        var expectedParts = expected.GetProperty("token").GetString()!.Split('.');
+        var actualParts = actual.GetProperty("token").GetString()!.Split('.');
+        Assert.Equal(expectedParts[0], actualParts[0]);
+        using var expectedClaims = JsonDocument.Parse(Base64Decode(expectedParts[1]));
+        using var actualClaims = JsonDocument.Parse(Base64Decode(actualParts[1]));
+        Assert.Equal(
+            expectedClaims.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal),
+            actualClaims.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    private static byte[] Base64Decode(string text) => Base64Flexible.TryDecode(text, out var bytes) ? bytes : throw new FormatException();
+}

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Security.Cryptography;
+using Attestation.Core.Text;
+using Attestation.TestSupport;
+
+namespace Attestation.Functions.Tests.Platforms;
+
+/// <summary>
+/// Play Integrity over HTTP: classic tokens made under throwaway keys that only this test's configuration holds, and
+/// standard tokens decoded by <see cref="FakePlayIntegrityServer"/> standing in for Google.
+/// </summary>
+public sealed class PlayIntegrityEndpointTests : IAsyncLifetime, IDisposable
+{
+    private const string StandardApp = "com.contoso.standard";
+    private static readonly string SigningDigest = Base64Flexible.ToBase64Url(SHA256.HashData("play integrity test signing certificate"u8));
+
+    private readonly PlayIntegrityTokenFactory _tokens = new();
+    private FakePlayIntegrityServer _google = null!;
+    private RunningBackend _backend = null!;
+
+    public async Task InitializeAsync()
+    {
+        _google = await FakePlayIntegrityServer.StartAsync();
+        _backend = await RunningBackend.StartAsync(settings:
+        [
+            // The demo apps' local-only keys are replaced by this run's throwaway keys, and its signing digest allowed.
+            $"--Attestation:Secrets:local-only-play-integrity-decryption-key={_tokens.DecryptionKeyBase64}",
+            $"--Attestation:Secrets:local-only-play-integrity-verification-key={_tokens.VerificationKeyBase64}",
+            $"--Attestation:Apps:0:PlayIntegrity:SigningCertificateDigests:0={SigningDigest}",
+            $"--Attestation:Apps:1:PlayIntegrity:SigningCertificateDigests:0={SigningDigest}",
+
+            // An app that sends standard tokens, decoded by the fake Google.
+            $"--Attestation:PlayIntegrity:DecodeEndpoint={_google.Endpoint}",
+            $"--Attestation:Secrets:test-service-account={_google.ServiceAccountJson()}",
+            $"--Attestation:Apps:3:AppId={StandardApp}",
+            "--Attestation:Apps:3:Platforms:0=play-integrity",
+            $"--Attestation:Apps:3:PlayIntegrity:PackageName={StandardApp}",
+            "--Attestation:Apps:3:PlayIntegrity:Mode=standard",
+            "--Attestation:Apps:3:PlayIntegrity:ServiceAccountSecretName=test-service-account",
+            $"--Attestation:Apps:3:PlayIntegrity:SigningCertificateDigests:0={SigningDigest}",
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _backend.DisposeAsync();
+        await _google.DisposeAsync();
+    }
+
+    public void Dispose() => _tokens.Dispose();
+
+    [Fact]
+    public async Task AClassicTokenForTheChallengeGetsATokenThatVerifies()
+    {
+        var challenge = await _backend.ChallengeAsync();
+        var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DemoApp, challenge, DateTimeOffset.UtcNow, SigningDigest));
+
+        using var response = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await RunningBackend.ReadJsonAsync(response);
+        Assert.Equal(32, Base64UrlBytes(body.GetProperty("deviceId").GetString()!).Length);
+        var verified = await _backend.VerifyAsync(body.GetProperty("token").GetString()!);
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+        Assert.Equal("play-integrity", verified.GetProperty("platform").GetString());
+        Assert.Equal(0, _google.DecodeCalls);
+    }
+
+    [Fact]
+    public async Task AStandardTokenIsDecodedByGoogleOnceAndGetsAToken()
+    {
+        var challenge = await _backend.ChallengeAsync(StandardApp);
+        const string IntegrityToken = "standard.token-issued-by-play-for-this-test";
+        _google.Register(IntegrityToken, PlayIntegrityTokenFactory.Verdict(StandardApp, nonce: null, DateTimeOffset.UtcNow, SigningDigest, requestHash: challenge));
+
+        using var response = await AttestAsync(StandardApp, challenge, IntegrityToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var verified = await _backend.VerifyAsync((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!);
+        Assert.Equal(StandardApp, verified.GetProperty("appId").GetString());
+        Assert.Equal(1, _google.DecodeCalls);
+        Assert.Equal(StandardApp, _google.LastPackageName);
+    }
+
+    [Fact]
+    public async Task AVerdictForAnotherSigningCertificateIsAPolicyViolation()
+    {
+        var challenge = await _backend.ChallengeAsync();
+        var otherDigest = Base64Flexible.ToBase64Url(SHA256.HashData("a re-signed copy of the app"u8));
+        var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DemoApp, challenge, DateTimeOffset.UtcNow, otherDigest));
+
+        using var response = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, "policy_violation");
+        Assert.Contains("signed", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ATokenForAnotherChallengeIsAttestationInvalidAndConsumesTheChallenge()
+    {
+        var challenge = await _backend.ChallengeAsync();
+        var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DemoApp, "an-older-challenge", DateTimeOffset.UtcNow, SigningDigest));
+
+        using var refused = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+        using var retried = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "attestation_invalid");
+        await ProblemAssert.IsProblemAsync(retried, HttpStatusCode.Unauthorized, "challenge_invalid");
+    }
+
+    [Fact]
+    public async Task AMalformedStandardTokenNeverReachesGoogle()
+    {
+        var challenge = await _backend.ChallengeAsync(StandardApp);
+
+        using var response = await AttestAsync(StandardApp, challenge, "this is not a token, it has spaces");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "attestation_invalid");
+        Assert.Equal(0, _google.DecodeCalls);
+    }
+
+    [Fact]
+    public async Task AGoogleOutageIsUnavailable()
+    {
+        var challenge = await _backend.ChallengeAsync(StandardApp);
+        _google.Unavailable = true;
+
+        using var response = await AttestAsync(StandardApp, challenge, "standard.token-during-an-outage");
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.True(response.Headers.RetryAfter is not null);
+    }
+
+    [Fact]
+    public async Task APlayIntegrityDeviceCannotRefresh()
+    {
+        var challenge = await _backend.ChallengeAsync();
+        var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DemoApp, challenge, DateTimeOffset.UtcNow, SigningDigest));
+        using var attested = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+        var deviceId = (await RunningBackend.ReadJsonAsync(attested)).GetProperty("deviceId").GetString()!;
+
+        var refreshChallenge = await _backend.ChallengeAsync();
+        using var response = await _backend.PostAsync("/api/v1/token/refresh", new { appId = RunningBackend.DemoApp, deviceId, challenge = refreshChallenge, proof = new { } });
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "refresh_unsupported");
+    }
+
+    [Fact]
+    public async Task TheDecoyAppAnswersATamperedTokenWithALookalikeToken()
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DecoyApp, challenge, DateTimeOffset.UtcNow, SigningDigest));
+        var tampered = token[..^3] + (token[^3] == 'A' ? "B" : "A") + token[^2..];
+
+        using var response = await AttestAsync(RunningBackend.DecoyApp, challenge, tampered);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var verified = await _backend.VerifyAsync((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!);
+        Assert.False(verified.GetProperty("valid").GetBoolean());
+    }
+
+    private Task<HttpResponseMessage> AttestAsync(string appId, string challenge, string integrityToken) =>
+        _backend.PostAsync("/api/v1/attest", new { appId, platform = "play-integrity", challenge, evidence = new { integrityToken } });
+
+    private static byte[] Base64UrlBytes(string text) => Base64Flexible.TryDecode(text, out var bytes) ? bytes : [];
+}
