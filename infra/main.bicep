@@ -97,8 +97,10 @@ param verifyKeySha256 array = []
 @description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
 param additionalAppSettings object = {}
 
-@description('Most instances the Function App scales out to.')
-@minValue(1)
+// 40 is the lowest maximum Flex Consumption accepts for dotnet-isolated 10.0 (the per-stack lower bound in Microsoft's
+// function app stacks data); a smaller value fails the deployment after the plan is created.
+@description('Most instances the Function App scales out to (Flex Consumption: 40 to 1000 for dotnet-isolated).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
