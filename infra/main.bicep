@@ -16,11 +16,12 @@ param location string
 @description('Principal id of the deploying user or pipeline (azd sets AZURE_PRINCIPAL_ID): may create and rotate the signing secret.')
 param principalId string = ''
 
-@description('Type of the deploying principal.')
+// azd puts the signed-in account's type in AZURE_PRINCIPAL_TYPE (main.parameters.json maps it): a pipeline signed in as a
+// service principal gets 'ServicePrincipal', whose role assignment would fail with UnmatchedPrincipalType as 'User'.
+@description('Type of the deploying principal (azd sets AZURE_PRINCIPAL_TYPE): User for a person, ServicePrincipal for a pipeline.')
 @allowed([
   'User'
   'ServicePrincipal'
-  'Group'
 ])
 param principalType string = 'User'
 
