@@ -92,8 +92,9 @@ param entraTenantId string = subscription().tenantId
 @description('Application (client) id of the API\'s app registration in Entra ID, with the app roles Attestation.Admin and Attestation.Verify (AzureAd__ClientId). Empty: no bearer token is accepted, so the admin API is closed and verify takes only the keys of verifyKeySha256 (none: verify refuses every caller).')
 param entraApiClientId string = ''
 
-@description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N). Hashes only, never the keys.')
-param verifyKeySha256 array = []
+// A string, not an array: see verifyKeyHashes.
+@description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N), comma-separated. Hashes only, never the keys.')
+param verifyKeySha256 string = ''
 
 @description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
 param additionalAppSettings object = {}
@@ -120,6 +121,12 @@ var tags = {
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
+// azd releases before about February 2026 pass an array parameter's azd environment value through as a string, which ARM
+// then refuses; a string parameter reaches the template the same way from every azd. So the key hashes arrive as text:
+// comma-separated ("a,b"), or the JSON array the README once asked for ('["a","b"]'): brackets, quotes and spaces are
+// dropped (a hex hash has none), empty items skipped. A malformed hash still stops the app at start. (Inline rather than a
+// user-defined function, which would switch the compiled template to languageVersion 2.0.)
+var verifyKeyHashes = filter(split(replace(replace(replace(replace(verifyKeySha256, '[', ''), ']', ''), '"', ''), ' ', ''), ','), hash => !empty(hash))
 // azd passes an unset ENTRA_TENANT_ID as '', which would replace the parameter's default.
 var effectiveEntraTenantId = empty(entraTenantId) ? subscription().tenantId : entraTenantId
 
@@ -208,7 +215,7 @@ module functionApp 'modules/function-app.bicep' = {
     entraInstance: environment().authentication.loginEndpoint
     entraTenantId: effectiveEntraTenantId
     entraApiClientId: entraApiClientId
-    verifyKeySha256: verifyKeySha256
+    verifyKeySha256: verifyKeyHashes
     additionalAppSettings: additionalAppSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -89,7 +89,7 @@ public sealed partial class AzdWiringTests
     [Theory]
     [InlineData("entraApiClientId", "${ENTRA_API_CLIENT_ID=}")]
     [InlineData("entraTenantId", "${ENTRA_TENANT_ID=}")]
-    [InlineData("verifyKeySha256", "${VERIFY_KEY_SHA256=[]}")]
+    [InlineData("verifyKeySha256", "${VERIFY_KEY_SHA256=}")]
     public void TheCallerSettingsComeFromTheAzdEnvironmentAndAreEmptyWhenUnset(string parameter, string value)
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Attestation.TestSupport;
 
 namespace Attestation.Infrastructure.Tests;
@@ -7,7 +8,7 @@ namespace Attestation.Infrastructure.Tests;
 /// main.bicep's parameters refuse, at validation, what Azure would refuse only halfway through a deployment, and
 /// main.parameters.json maps what a deployer needs from the azd environment in a form every azd passes with the right type.
 /// </summary>
-public sealed class DeploymentParameterTests
+public sealed partial class DeploymentParameterTests
 {
     [Fact]
     public async Task MaximumInstanceCountIsAtLeastFlexConsumptionsLowestMaximumForDotnetIsolated()
@@ -35,6 +36,62 @@ public sealed class DeploymentParameterTests
             a => a.Properties!["principalId"]!.GetValue<string>() == "[parameters('deployerPrincipalId')]");
         Assert.Equal("[parameters('deployerPrincipalType')]", deployer.Properties!["principalType"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task VerifyKeyHashesArriveAsAStringSoEveryAzdPassesThemWithTheirType()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        Assert.Equal("string", template.Root["parameters"]!["verifyKeySha256"]!["type"]!.GetValue<string>());
+        Assert.Equal("${VERIFY_KEY_SHA256=}", ParametersFile()["verifyKeySha256"]!["value"]!.GetValue<string>());
+        Assert.Equal("[variables('verifyKeyHashes')]", template.ModuleArguments("function-app")["verifyKeySha256"]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("", new string[0])]
+    [InlineData("aa", new[] { "aa" })]
+    [InlineData("aa,bb", new[] { "aa", "bb" })]
+    [InlineData(" aa , bb ,", new[] { "aa", "bb" })]
+    [InlineData("[\"aa\", \"bb\"]", new[] { "aa", "bb" })]
+    [InlineData("[]", new string[0])]
+    public async Task TheVerifyKeyHashesAreReadFromACommaSeparatedListOrAJsonArray(string text, string[] expected)
+    {
+        var values = await EvaluateVerifyKeyHashesAsync(text);
+
+        Assert.Equal(expected, values.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// main.bicep's own <c>verifyKeyHashes</c> expression, as written there, evaluated offline by <c>bicep build-params</c>
+    /// with <c>verifyKeySha256</c> set to <paramref name="text"/>.
+    /// </summary>
+    private static async Task<JsonNode> EvaluateVerifyKeyHashesAsync(string text)
+    {
+        var main = await File.ReadAllTextAsync(CompiledTemplate.MainBicep);
+        var expression = VerifyKeyHashesDeclaration().Match(main).Groups[1].Value;
+        Assert.Contains("verifyKeySha256", expression, StringComparison.Ordinal);
+
+        var folder = Directory.CreateTempSubdirectory("bicep-eval-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "evaluate.bicepparam");
+            var literal = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+            await File.WriteAllTextAsync(file, $"using none\nvar verifyKeySha256 = '{literal}'\nparam result = {expression}\n");
+
+            var run = await BicepCli.RunAsync("build-params", file, "--stdout");
+
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            var parameters = JsonNode.Parse(JsonNode.Parse(run.StandardOutput)!["parametersJson"]!.GetValue<string>())!;
+            return parameters["parameters"]!["result"]!["value"]!;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"(?m)^var verifyKeyHashes = (.+)$")]
+    private static partial Regex VerifyKeyHashesDeclaration();
 
     private static JsonObject ParametersFile() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
