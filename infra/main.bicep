@@ -9,8 +9,31 @@ targetScope = 'subscription'
 @description('Name of the environment (azd AZURE_ENV_NAME); names the resource group and seeds the resource names.')
 param environmentName string
 
+// Regions with both the Flex Consumption plan and the API Management Consumption tier, so that a region without one of
+// them fails at validation, before anything is created, rather than halfway through. A deliberately short list of
+// long-established regions believed to offer both, from Microsoft's Flex Consumption region list and the allowed list of
+// its Functions Flex quickstart for azd as known to this project; it could not be checked against live data here (no
+// Azure access) and may lag Microsoft's, in either direction. To use another region, check that it offers both (for
+// Flex Consumption, `az functionapp list-flexconsumption-locations`), then add it here.
 @minLength(1)
-@description('Azure region of every resource (one where Flex Consumption is available).')
+@description('Azure region of every resource: one with both Flex Consumption and the API Management Consumption tier.')
+@allowed([
+  'australiaeast'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'northcentralus'
+  'northeurope'
+  'southeastasia'
+  'uksouth'
+  'westeurope'
+  'westus2'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Principal id of the deploying user or pipeline (azd sets AZURE_PRINCIPAL_ID): may create and rotate the signing secret.')

@@ -23,6 +23,23 @@ public sealed partial class DeploymentParameterTests
     }
 
     [Fact]
+    public async Task TheLocationIsOneOfAListOfRegionsThatAzdOffersAsALocation()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var location = template.Root["parameters"]!["location"]!;
+
+        var allowed = location["allowedValues"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+
+        Assert.NotEmpty(allowed);
+        Assert.All(allowed, region => Assert.Matches("^[a-z0-9]+$", region));
+        Assert.Equal(allowed.Count, allowed.Distinct(StringComparer.Ordinal).Count());
+        Assert.Contains("eastus", allowed);
+        Assert.Null(location["defaultValue"]);
+        Assert.Equal("location", location["metadata"]!["azd"]!["type"]!.GetValue<string>());
+        Assert.Equal("${AZURE_LOCATION}", ParametersFile()["location"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TheDeployersPrincipalTypeComesFromTheAzdEnvironmentAndReachesItsRoleAssignment()
     {
         var template = await CompiledTemplate.GetAsync();
