@@ -122,6 +122,14 @@ param verifyKeySha256 string = ''
 @description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
 param additionalAppSettings object = {}
 
+// Purge protection keeps a deleted vault's name taken for its retention (90 days), and the name is fixed per subscription,
+// environment and region: after `azd down`, the same environment could not create its vault again. A new suffix gives
+// it a new name; infra/scripts/preprovision.sh stops a provision that would collide and says which suffix to set.
+// Empty (the default) keeps the name of every vault deployed before this parameter existed.
+@description('Suffix of the Key Vault name after a redeployment whose old vault is still soft-deleted (azd KEY_VAULT_NAME_SUFFIX): lower-case letters and digits.')
+@maxLength(7)
+param keyVaultNameSuffix string = ''
+
 // 40 is the lowest maximum Flex Consumption accepts for dotnet-isolated 10.0 (the per-stack lower bound in Microsoft's
 // function app stacks data); a smaller value fails the deployment after the plan is created.
 @description('Most instances the Function App scales out to (Flex Consumption: 40 to 1000 for dotnet-isolated).')
@@ -142,6 +150,8 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = 'func-${resourceToken}'
+// At most 24 characters: 'kv-', 13 of resourceToken, '-' and at most 7 of the suffix.
+var keyVaultName = empty(keyVaultNameSuffix) ? 'kv-${resourceToken}' : 'kv-${resourceToken}-${keyVaultNameSuffix}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
 // azd releases before about February 2026 pass an array parameter's azd environment value through as a string, which ARM
@@ -201,7 +211,7 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     location: location
     tags: tags
-    keyVaultName: 'kv-${resourceToken}'
+    keyVaultName: keyVaultName
     functionPrincipalId: identities.outputs.functionIdentityPrincipalId
     apiManagementPrincipalId: identities.outputs.apiManagementIdentityPrincipalId
     signingSecretName: signingSecretName

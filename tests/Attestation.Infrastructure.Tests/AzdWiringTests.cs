@@ -36,15 +36,20 @@ public sealed partial class AzdWiringTests
     }
 
     [Fact]
-    public void ThePostprovisionHookExistsAndIsExecutable()
+    public void TheHooksExistAndAreExecutable()
     {
         var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
-        var run = Regex.Match(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Groups[1].Value;
-        var path = Path.Combine(Root, run);
+        var runs = Regex.Matches(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal("infra/scripts/postprovision.sh", run);
-        Assert.True(File.Exists(path));
-        Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
+        Assert.Equal(["infra/scripts/postprovision.sh", "infra/scripts/preprovision.sh"], runs.Order(StringComparer.Ordinal));
+        Assert.Matches(@"(?m)^  preprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/preprovision\.sh", yaml);
+        Assert.Matches(@"(?m)^  postprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/postprovision\.sh", yaml);
+        Assert.All(runs, run =>
+        {
+            var path = Path.Combine(Root, run);
+            Assert.True(File.Exists(path));
+            Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
+        });
     }
 
     [Fact]

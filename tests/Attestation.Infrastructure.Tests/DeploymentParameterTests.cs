@@ -40,6 +40,19 @@ public sealed partial class DeploymentParameterTests
     }
 
     [Fact]
+    public async Task TheKeyVaultNameTakesTheAzdSuffixAndStaysAsBeforeWithoutIt()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        Assert.Equal("${KEY_VAULT_NAME_SUFFIX=}", ParametersFile()["keyVaultNameSuffix"]!["value"]!.GetValue<string>());
+        Assert.Equal(7, template.Root["parameters"]!["keyVaultNameSuffix"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(
+            "[if(empty(parameters('keyVaultNameSuffix')), format('kv-{0}', variables('resourceToken')), format('kv-{0}-{1}', variables('resourceToken'), parameters('keyVaultNameSuffix')))]",
+            template.Root["variables"]!["keyVaultName"]!.GetValue<string>());
+        Assert.Equal("[variables('keyVaultName')]", template.ModuleArguments("keyvault")["keyVaultName"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TheDeployersPrincipalTypeComesFromTheAzdEnvironmentAndReachesItsRoleAssignment()
     {
         var template = await CompiledTemplate.GetAsync();
