@@ -9,18 +9,42 @@ targetScope = 'subscription'
 @description('Name of the environment (azd AZURE_ENV_NAME); names the resource group and seeds the resource names.')
 param environmentName string
 
+// Regions with both the Flex Consumption plan and the API Management Consumption tier, so that a region without one of
+// them fails at validation, before anything is created, rather than halfway through. A deliberately short list of
+// long-established regions believed to offer both, from Microsoft's Flex Consumption region list and the allowed list of
+// its Functions Flex quickstart for azd as known to this project; it could not be checked against live data here (no
+// Azure access) and may lag Microsoft's, in either direction. To use another region, check that it offers both (for
+// Flex Consumption, `az functionapp list-flexconsumption-locations`), then add it here.
 @minLength(1)
-@description('Azure region of every resource (one where Flex Consumption is available).')
+@description('Azure region of every resource: one with both Flex Consumption and the API Management Consumption tier.')
+@allowed([
+  'australiaeast'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'northcentralus'
+  'northeurope'
+  'southeastasia'
+  'uksouth'
+  'westeurope'
+  'westus2'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Principal id of the deploying user or pipeline (azd sets AZURE_PRINCIPAL_ID): may create and rotate the signing secret.')
 param principalId string = ''
 
-@description('Type of the deploying principal.')
+// azd puts the signed-in account's type in AZURE_PRINCIPAL_TYPE (main.parameters.json maps it): a pipeline signed in as a
+// service principal gets 'ServicePrincipal', whose role assignment would fail with UnmatchedPrincipalType as 'User'.
+@description('Type of the deploying principal (azd sets AZURE_PRINCIPAL_TYPE): User for a person, ServicePrincipal for a pipeline.')
 @allowed([
   'User'
   'ServicePrincipal'
-  'Group'
 ])
 param principalType string = 'User'
 
@@ -91,14 +115,25 @@ param entraTenantId string = subscription().tenantId
 @description('Application (client) id of the API\'s app registration in Entra ID, with the app roles Attestation.Admin and Attestation.Verify (AzureAd__ClientId). Empty: no bearer token is accepted, so the admin API is closed and verify takes only the keys of verifyKeySha256 (none: verify refuses every caller).')
 param entraApiClientId string = ''
 
-@description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N). Hashes only, never the keys.')
-param verifyKeySha256 array = []
+// A string, not an array: see verifyKeyHashes.
+@description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N), comma-separated. Hashes only, never the keys.')
+param verifyKeySha256 string = ''
 
 @description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
 param additionalAppSettings object = {}
 
-@description('Most instances the Function App scales out to.')
-@minValue(1)
+// Purge protection keeps a deleted vault's name taken for its retention (90 days), and the name is fixed per subscription,
+// environment and region: after `azd down`, the same environment could not create its vault again. A new suffix gives
+// it a new name; infra/scripts/preprovision.sh stops a provision that would collide and says which suffix to set.
+// Empty (the default) keeps the name of every vault deployed before this parameter existed.
+@description('Suffix of the Key Vault name after a redeployment whose old vault is still soft-deleted (azd KEY_VAULT_NAME_SUFFIX): lower-case letters and digits.')
+@maxLength(7)
+param keyVaultNameSuffix string = ''
+
+// 40 is the lowest maximum Flex Consumption accepts for dotnet-isolated 10.0 (the per-stack lower bound in Microsoft's
+// function app stacks data); a smaller value fails the deployment after the plan is created.
+@description('Most instances the Function App scales out to (Flex Consumption: 40 to 1000 for dotnet-isolated).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
@@ -115,8 +150,16 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = 'func-${resourceToken}'
+// At most 24 characters: 'kv-', 13 of resourceToken, '-' and at most 7 of the suffix.
+var keyVaultName = empty(keyVaultNameSuffix) ? 'kv-${resourceToken}' : 'kv-${resourceToken}-${keyVaultNameSuffix}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
+// azd releases before about February 2026 pass an array parameter's azd environment value through as a string, which ARM
+// then refuses; a string parameter reaches the template the same way from every azd. So the key hashes arrive as text:
+// comma-separated ("a,b"), or the JSON array the README once asked for ('["a","b"]'): brackets, quotes and spaces are
+// dropped (a hex hash has none), empty items skipped. A malformed hash still stops the app at start. (Inline rather than a
+// user-defined function, which would switch the compiled template to languageVersion 2.0.)
+var verifyKeyHashes = filter(split(replace(replace(replace(replace(verifyKeySha256, '[', ''), ']', ''), '"', ''), ' ', ''), ','), hash => !empty(hash))
 // azd passes an unset ENTRA_TENANT_ID as '', which would replace the parameter's default.
 var effectiveEntraTenantId = empty(entraTenantId) ? subscription().tenantId : entraTenantId
 
@@ -168,7 +211,7 @@ module keyVault 'modules/keyvault.bicep' = {
   params: {
     location: location
     tags: tags
-    keyVaultName: 'kv-${resourceToken}'
+    keyVaultName: keyVaultName
     functionPrincipalId: identities.outputs.functionIdentityPrincipalId
     apiManagementPrincipalId: identities.outputs.apiManagementIdentityPrincipalId
     signingSecretName: signingSecretName
@@ -205,7 +248,7 @@ module functionApp 'modules/function-app.bicep' = {
     entraInstance: environment().authentication.loginEndpoint
     entraTenantId: effectiveEntraTenantId
     entraApiClientId: entraApiClientId
-    verifyKeySha256: verifyKeySha256
+    verifyKeySha256: verifyKeyHashes
     additionalAppSettings: additionalAppSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

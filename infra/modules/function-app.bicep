@@ -77,8 +77,8 @@ param verifyKeySha256 array
 @description('More app settings, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", ...}.')
 param additionalAppSettings object
 
-@description('Most instances the app scales out to.')
-@minValue(1)
+@description('Most instances the app scales out to (Flex Consumption\'s lowest maximum for dotnet-isolated is 40).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int
 

@@ -32,11 +32,10 @@ param signingSecretReady bool = false
 @description('Principal id of the person or pipeline that deploys (azd sets AZURE_PRINCIPAL_ID): creates and rotates the secret. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
-@description('Type of the deploying principal.')
+@description('Type of the deploying principal: User for a person, ServicePrincipal for a pipeline.')
 @allowed([
   'User'
   'ServicePrincipal'
-  'Group'
 ])
 param deployerPrincipalType string = 'User'
 

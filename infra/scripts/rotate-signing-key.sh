@@ -21,10 +21,29 @@ current_id=$(az keyvault secret show --vault-name "$vault" --name "$secret" --qu
 echo "Current version: ${current_id##*/}"
 
 # 1. "previous" := the version that signs now; remembered in the azd environment so a later provision keeps it.
-az rest --method patch \
-  --url "https://management.azure.com${apim_id}/namedValues/attestation-signing-key-previous?api-version=${api_version}" \
+# The Named Value - Update API requires If-Match (* updates whatever version is there) and may answer 202, finishing
+# later: the new version must not be created before "previous" verifies the current one, so wait for it. `az rest`
+# prints the response body only, not the Location header of the 202, so the wait reads the named value itself until it
+# names the current version (and, where the API reports one, its provisioningState is Succeeded), within a bound.
+previous_url="https://management.azure.com${apim_id}/namedValues/attestation-signing-key-previous?api-version=${api_version}"
+az rest --method patch --url "$previous_url" --headers "If-Match=*" \
   --body "{\"properties\":{\"keyVault\":{\"secretIdentifier\":\"${current_id}\",\"identityClientId\":\"${apim_client_id}\"}}}" \
   --output none
+attempts="${ROTATE_WAIT_ATTEMPTS:-60}"
+attempt=1
+while :; do
+  state=$(az rest --method get --url "$previous_url" \
+    --query "join(' ', [properties.keyVault.secretIdentifier || '', properties.provisioningState || ''])" --output tsv)
+  case "$state" in
+    "$current_id"|"$current_id "|"$current_id Succeeded") break ;;
+  esac
+  if [ "$attempt" -ge "$attempts" ]; then
+    echo "API Management's attestation-signing-key-previous does not name $current_id yet ($state); nothing was rotated. Run the script again." >&2
+    exit 1
+  fi
+  attempt=$((attempt + 1))
+  sleep "${ROTATE_WAIT_SECONDS:-5}"
+done
 azd env set PREVIOUS_SIGNING_KEY_VERSION_URI "$current_id"
 
 # 2. A new version.

@@ -36,15 +36,20 @@ public sealed partial class AzdWiringTests
     }
 
     [Fact]
-    public void ThePostprovisionHookExistsAndIsExecutable()
+    public void TheHooksExistAndAreExecutable()
     {
         var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
-        var run = Regex.Match(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Groups[1].Value;
-        var path = Path.Combine(Root, run);
+        var runs = Regex.Matches(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal("infra/scripts/postprovision.sh", run);
-        Assert.True(File.Exists(path));
-        Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
+        Assert.Equal(["infra/scripts/postprovision.sh", "infra/scripts/preprovision.sh"], runs.Order(StringComparer.Ordinal));
+        Assert.Matches(@"(?m)^  preprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/preprovision\.sh", yaml);
+        Assert.Matches(@"(?m)^  postprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/postprovision\.sh", yaml);
+        Assert.All(runs, run =>
+        {
+            var path = Path.Combine(Root, run);
+            Assert.True(File.Exists(path));
+            Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
+        });
     }
 
     [Fact]
@@ -69,7 +74,8 @@ public sealed partial class AzdWiringTests
         var outputs = template.Root["outputs"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
 
-        var read = EnvironmentRead().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != "SIGNING_SECRET_READY").ToHashSet(StringComparer.Ordinal);
+        // SIGNING_SECRET_READY is the hook's own flag; ROTATE_WAIT_* are the rotation's wait bounds, overridable by hand.
+        var read = EnvironmentRead().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != "SIGNING_SECRET_READY" && !n.StartsWith("ROTATE_WAIT_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
 
         Assert.NotEmpty(read);
         Assert.Subset(outputs, read);
@@ -89,7 +95,7 @@ public sealed partial class AzdWiringTests
     [Theory]
     [InlineData("entraApiClientId", "${ENTRA_API_CLIENT_ID=}")]
     [InlineData("entraTenantId", "${ENTRA_TENANT_ID=}")]
-    [InlineData("verifyKeySha256", "${VERIFY_KEY_SHA256=[]}")]
+    [InlineData("verifyKeySha256", "${VERIFY_KEY_SHA256=}")]
     public void TheCallerSettingsComeFromTheAzdEnvironmentAndAreEmptyWhenUnset(string parameter, string value)
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));

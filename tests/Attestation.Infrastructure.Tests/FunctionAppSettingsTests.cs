@@ -149,8 +149,8 @@ public sealed class FunctionAppSettingsTests
         Assert.Equal(
             $"[toObject(range(0, length(parameters('verifyKeySha256'))), lambda('i', format('{name}__{{0}}', lambdaVariables('i'))), lambda('i', string(parameters('verifyKeySha256')[lambdaVariables('i')])))]",
             verifyKeys);
-        Assert.Equal("[parameters('verifyKeySha256')]", template.ModuleArguments("function-app")["verifyKeySha256"]!["value"]!.GetValue<string>());
-        Assert.Equal("[]", template.DefaultOf("verifyKeySha256")!.ToJsonString());
+        Assert.Equal("[variables('verifyKeyHashes')]", template.ModuleArguments("function-app")["verifyKeySha256"]!["value"]!.GetValue<string>());
+        Assert.Equal("", template.DefaultOf("verifyKeySha256")!.GetValue<string>());
     }
 
     [Fact]

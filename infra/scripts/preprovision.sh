@@ -1,0 +1,44 @@
+#!/bin/sh
+# azd preprovision hook: stops, with the command that fixes it, a provision that would fail after `azd down`.
+#   1. Purge protection keeps a deleted Key Vault's name taken for its retention (90 days), and the vault's name is fixed
+#      per subscription, environment and region (plus KEY_VAULT_NAME_SUFFIX): the vault could not be created again.
+#      Soft-deleted vaults keep their tags, so this environment's are found by the azd-env-name tag and the region.
+#   2. SIGNING_SECRET_READY stays true in the azd environment after `azd down`, but the new vault has no secret yet: the
+#      named values and the role scoped to the secret would fail. The postprovision hook sets it again once the secret exists.
+# Reads AZURE_ENV_NAME, AZURE_LOCATION, KEY_VAULT_NAME_SUFFIX and SIGNING_SECRET_READY from the azd environment. If `az`
+# cannot answer (not signed in), it warns and lets the provision go on.
+set -eu
+
+env_name="${AZURE_ENV_NAME:-}"
+location="${AZURE_LOCATION:-}"
+suffix="${KEY_VAULT_NAME_SUFFIX:-}"
+if [ -z "$env_name" ] || [ -z "$location" ]; then
+  exit 0
+fi
+
+if [ "${SIGNING_SECRET_READY:-false}" = "true" ] && [ "$(az group exists --name "rg-$env_name" 2>/dev/null)" = "false" ]; then
+  echo "ERROR: rg-$env_name does not exist (after azd down?), but SIGNING_SECRET_READY is still true." >&2
+  echo "  Run: azd env set SIGNING_SECRET_READY false   and then azd up again." >&2
+  exit 1
+fi
+
+if ! deleted=$(az keyvault list-deleted \
+  --query "[].[name, properties.location, properties.tags.\"azd-env-name\", properties.scheduledPurgeDate]" \
+  --output tsv 2>&1); then
+  echo "WARNING: cannot list soft-deleted Key Vaults, so a name still held by purge protection is not checked: $deleted" >&2
+  exit 0
+fi
+
+# 'kv-' and the 13 characters of the template's resourceToken, then '-suffix' when KEY_VAULT_NAME_SUFFIX is set.
+echo "$deleted" | while IFS="$(printf '\t')" read -r name vault_location vault_env purge_date; do
+  [ -n "$name" ] || continue
+  [ "$vault_env" = "$env_name" ] || continue
+  [ "$vault_location" = "$location" ] || continue
+  expected="kv-$(printf '%s' "$name" | cut -c4-16)${suffix:+-$suffix}"
+  if [ "$name" = "$expected" ]; then
+    echo "ERROR: Key Vault $name of environment $env_name is soft-deleted and kept by purge protection until $purge_date;" >&2
+    echo "  its name cannot be used again before then. Give the new vault another name and run azd up again:" >&2
+    echo "    azd env set KEY_VAULT_NAME_SUFFIX <1 to 7 lower-case letters or digits, not used before, e.g. $(date -u +%m%d)>" >&2
+    exit 1
+  fi
+done || exit 1
