@@ -1,7 +1,8 @@
 // The whole attestation backend in one deployment (azd up, or az deployment sub create): a resource group with the Function
 // App (Flex Consumption, .NET 10 isolated), Storage, Key Vault, Application Insights and API Management, wired with
-// user-assigned managed identities and role assignments. No connection string with a key and no stored credential
-// anywhere: tests/Attestation.Infrastructure.Tests checks the compiled template for it.
+// user-assigned managed identities and role assignments. No connection string with a key anywhere (the only stored
+// credentials are Key Vault secrets: the token signing secret the azd hook creates and any Play Integrity keys):
+// tests/Attestation.Infrastructure.Tests checks the compiled template for it.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -11,9 +12,9 @@ param environmentName string
 
 // Regions with both the Flex Consumption plan and the API Management Consumption tier, so that a region without one of
 // them fails at validation, before anything is created, rather than halfway through. A deliberately short list of
-// long-established regions believed to offer both, from Microsoft's Flex Consumption region list and the allowed list of
-// its Functions Flex quickstart for azd as known to this project; it could not be checked against live data here (no
-// Azure access) and may lag Microsoft's, in either direction. To use another region, check that it offers both (for
+// long-established regions believed to offer both: each is in the location allowed list of Microsoft's Flex Consumption
+// quickstart for azd (Azure-Samples/functions-quickstart-dotnet-azd, infra/main.bicep); the API Management Consumption
+// tier in each could not be checked against live data here (no Azure access), and the list may lag Microsoft's. To use another region, check that it offers both (for
 // Flex Consumption, `az functionapp list-flexconsumption-locations`), then add it here.
 @minLength(1)
 @description('Azure region of every resource: one with both Flex Consumption and the API Management Consumption tier.')
