@@ -52,6 +52,15 @@ public sealed class AndroidTestChain
 
     public bool DeviceLocked { get; set; } = true;
 
+    /// <summary>
+    /// When set, the content byte of RootOfTrust.deviceLocked written as is (0x01 is the BER TRUE some firmware writes),
+    /// instead of DER's encoding of <see cref="DeviceLocked"/>.
+    /// </summary>
+    public byte? DeviceLockedContent { get; set; }
+
+    /// <summary>When set, the whole TLV of RootOfTrust.deviceLocked written as is (for encodings DER forbids around the value).</summary>
+    public byte[]? DeviceLockedEncoding { get; set; }
+
     public int? OsPatchLevel { get; set; } = 202511;
 
     /// <summary>Replaces the whole KeyDescription with these bytes when set.</summary>
@@ -172,7 +181,18 @@ public sealed class AndroidTestChain
                 using (writer.PushSequence())
                 {
                     writer.WriteOctetString(new byte[32]);
-                    writer.WriteBoolean(DeviceLocked);
+                    if (DeviceLockedEncoding is { } encoding)
+                    {
+                        writer.WriteEncodedValue(encoding);
+                    }
+                    else if (DeviceLockedContent is { } content)
+                    {
+                        writer.WriteEncodedValue([0x01, 0x01, content]);
+                    }
+                    else
+                    {
+                        writer.WriteBoolean(DeviceLocked);
+                    }
                     writer.WriteEnumeratedValue((SecurityLevelValue)VerifiedBootState);
                     writer.WriteOctetString(SHA256.HashData("boot"u8));
                 }

@@ -12,9 +12,9 @@ namespace Attestation.Core.Platforms.Android;
 /// </summary>
 /// <remarks>
 /// Strictness is deliberate: the extension is produced by the secure hardware and covered by the leaf signature, so bytes
-/// that are not DER (a BOOLEAN that is neither 00 nor FF, tags out of order, a field given twice) mean a buggy or doctored
-/// encoder, and two parsers could read them differently. Google's own parser reads such a <c>deviceLocked</c> leniently;
-/// this one refuses it.
+/// that are not DER (tags out of order, a field given twice) mean a buggy or doctored encoder, and two parsers could read
+/// them differently. One exception, <c>RootOfTrust.deviceLocked</c>, is read as a BER boolean (any non-zero byte is TRUE):
+/// some firmware writes 0x01 there, as a real chain in Google's test data shows, and Google's parser accepts it (docs/quirks.md).
 /// </remarks>
 public static class KeyDescriptionReader
 {
@@ -140,7 +140,7 @@ public static class KeyDescriptionReader
     {
         var sequence = field.ReadSequence();
         var verifiedBootKey = sequence.ReadOctetString();
-        var deviceLocked = sequence.ReadBoolean();
+        var deviceLocked = ReadBerBoolean(sequence);
         var state = ReadEnumerated(sequence);
         if (!Enum.IsDefined((VerifiedBootState)state))
         {
@@ -151,6 +151,18 @@ public static class KeyDescriptionReader
         var verifiedBootHash = sequence.HasData ? sequence.ReadOctetString() : null;
         sequence.ThrowIfNotEmpty();
         return new RootOfTrust(verifiedBootKey, deviceLocked, (VerifiedBootState)state, verifiedBootHash);
+    }
+
+    // RootOfTrust ::= SEQUENCE { verifiedBootKey OCTET STRING, deviceLocked BOOLEAN, ... } in the KeyDescription schema
+    // (https://source.android.com/docs/security/features/keystore/attestation#schema). Some firmware encodes deviceLocked
+    // TRUE as 0x01 (BER) rather than DER's 0xFF. The bytes are signed by the attestation key and can only mean TRUE, and
+    // Google's parser reads them so (parseFrom_malformedRotDeviceLocked_successfullyParsed): refusing them would refuse a
+    // genuine device with a firmware bug. The length and tag stay DER's, since the enclosing reader checks them.
+    private static bool ReadBerBoolean(AsnReader sequence)
+    {
+        var encoded = sequence.ReadEncodedValue();
+        var value = AsnDecoder.ReadBoolean(encoded.Span, AsnEncodingRules.BER, out var consumed);
+        return consumed == encoded.Length ? value : throw Invalid("has a RootOfTrust boolean with trailing bytes");
     }
 
     private static AttestationApplicationId ReadApplicationId(byte[] encoded)
