@@ -43,6 +43,15 @@ public sealed class AndroidTestChain
     /// <summary>0 software, 1 TEE, 2 StrongBox.</summary>
     public int SecurityLevel { get; set; } = 1;
 
+    /// <summary>The KeyMint security level; <see cref="SecurityLevel"/> when null, as on every real chain.</summary>
+    public int? KeyMintSecurityLevel { get; set; }
+
+    /// <summary>The hardware-enforced Tag.ORIGIN (702): 0 GENERATED, 2 IMPORTED, ...; omitted when null.</summary>
+    public int? Origin { get; set; } = 0;
+
+    /// <summary>The hardware-enforced Tag.PURPOSE (1) set: 2 SIGN, 3 VERIFY, ...; omitted when null.</summary>
+    public int[]? Purposes { get; set; } = [2];
+
     public string[] PackageNames { get; set; } = ["com.contoso.demo"];
 
     public byte[][] SignatureDigests { get; set; } = [DemoSigningDigest];
@@ -158,7 +167,7 @@ public sealed class AndroidTestChain
             writer.WriteInteger(AttestationVersion);
             writer.WriteEnumeratedValue((SecurityLevelValue)SecurityLevel);
             writer.WriteInteger(AttestationVersion);
-            writer.WriteEnumeratedValue((SecurityLevelValue)SecurityLevel);
+            writer.WriteEnumeratedValue((SecurityLevelValue)(KeyMintSecurityLevel ?? SecurityLevel));
             writer.WriteOctetString(Challenge);
             writer.WriteOctetString([]);
 
@@ -177,6 +186,27 @@ public sealed class AndroidTestChain
 
             using (writer.PushSequence())
             {
+                // Where real chains carry them: KeyMint lists purpose and origin among the hardware-enforced tags.
+                if (Purposes is { } purposes)
+                {
+                    using (writer.PushSequence(Explicit(1)))
+                    using (writer.PushSetOf())
+                    {
+                        foreach (var purpose in purposes)
+                        {
+                            writer.WriteInteger(purpose);
+                        }
+                    }
+                }
+
+                if (Origin is { } origin)
+                {
+                    using (writer.PushSequence(Explicit(702)))
+                    {
+                        writer.WriteInteger(origin);
+                    }
+                }
+
                 using (writer.PushSequence(Explicit(704)))
                 using (writer.PushSequence())
                 {

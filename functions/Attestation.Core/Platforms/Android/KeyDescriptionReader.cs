@@ -19,7 +19,9 @@ namespace Attestation.Core.Platforms.Android;
 public static class KeyDescriptionReader
 {
     // AuthorizationList tags this backend reads (Tag.* in the schema, without their type bits).
+    private const int TagPurpose = 1;
     private const int TagCreationDateTime = 701;
+    private const int TagOrigin = 702;
     private const int TagRootOfTrust = 704;
     private const int TagOsVersion = 705;
     private const int TagOsPatchLevel = 706;
@@ -29,6 +31,7 @@ public static class KeyDescriptionReader
 
     private const int MaxPackages = 64;
     private const int MaxDigests = 16;
+    private const int MaxPurposes = 16;
 
     /// <summary>Reads the extension value (the DER of <c>KeyDescription</c>).</summary>
     /// <exception cref="AttestationException"><c>attestation_invalid</c> when the bytes are not a well-formed KeyDescription.</exception>
@@ -81,6 +84,8 @@ public static class KeyDescriptionReader
         RootOfTrust? rootOfTrust = null;
         long? osVersion = null, osPatchLevel = null, vendorPatchLevel = null, bootPatchLevel = null, created = null;
         AttestationApplicationId? applicationId = null;
+        List<int>? purposes = null;
+        long? origin = null;
         var previousTag = -1;
 
         while (list.HasData)
@@ -102,8 +107,14 @@ public static class KeyDescriptionReader
             var field = list.ReadSequence(tag);
             switch (tag.TagValue)
             {
+                case TagPurpose:
+                    purposes = ReadPurposes(field);
+                    break;
                 case TagCreationDateTime:
                     created = ReadInt64(field);
+                    break;
+                case TagOrigin:
+                    origin = ReadInt64(field);
                     break;
                 case TagRootOfTrust:
                     rootOfTrust = ReadRootOfTrust(field);
@@ -133,7 +144,25 @@ public static class KeyDescriptionReader
             field.ThrowIfNotEmpty();
         }
 
-        return new AuthorizationList(rootOfTrust, osVersion, osPatchLevel, vendorPatchLevel, bootPatchLevel, created, applicationId);
+        return new AuthorizationList(rootOfTrust, osVersion, osPatchLevel, vendorPatchLevel, bootPatchLevel, created, applicationId, purposes, origin);
+    }
+
+    // purpose [1] EXPLICIT SET OF INTEGER. Order carries no meaning, and this set was skipped unread before: a device whose
+    // keystore does not sort it as DER would is not refused for that.
+    private static List<int> ReadPurposes(AsnReader field)
+    {
+        var set = field.ReadSetOf(skipSortOrderValidation: true);
+        var purposes = new List<int>();
+        while (set.HasData)
+        {
+            purposes.Add(ReadInt32(set));
+            if (purposes.Count > MaxPurposes)
+            {
+                throw Invalid("lists too many key purposes");
+            }
+        }
+
+        return purposes;
     }
 
     private static RootOfTrust ReadRootOfTrust(AsnReader field)

@@ -64,6 +64,23 @@ public sealed class AndroidVectorTests
         Assert.Equal(vector.SignatureDigestsHex, description.ApplicationId.SignatureDigests.Select(Convert.ToHexStringLower));
     }
 
+    // Where real chains carry the tags the verifier's origin and purpose steps read: every one in the hardware-enforced list,
+    // none in softwareEnforced, with one security level for attestation and KeyMint.
+    [Theory]
+    [MemberData(nameof(ReadableVectors))]
+    public void EachReadableVectorCarriesAGeneratedSigningKeyInItsHardwareEnforcedList(string name)
+    {
+        var vector = AndroidVectors.Load(name);
+        var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(vector.Chain[0]);
+        var description = KeyDescriptionReader.Read(leaf.Extensions[KeyDescription.Oid]!.RawData);
+
+        Assert.Equal(0, description.HardwareEnforced.Origin);
+        Assert.Contains(2, description.HardwareEnforced.Purposes!);
+        Assert.Null(description.SoftwareEnforced.Origin);
+        Assert.Null(description.SoftwareEnforced.Purposes);
+        Assert.Equal(description.AttestationSecurityLevel, description.KeyMintSecurityLevel);
+    }
+
     [Theory]
     [InlineData("android-key-pixel3-sdk28-tee-ec", "google-rsa")]
     [InlineData("android-key-pixel9pro-sdk36-tee-ec-rkp", "google-rsa")]

@@ -48,4 +48,16 @@ public sealed class KeyDescriptionReaderTests
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
     }
+
+    [Fact]
+    public void PurposesAndOriginAreReadFromTheHardwareEnforcedList()
+    {
+        var description = KeyDescriptionReader.Read(new AndroidTestChain { Purposes = [2, 3], Origin = 2, KeyMintSecurityLevel = 2 }.KeyDescription());
+
+        Assert.Equal([2, 3], description.Purposes);
+        Assert.Equal(2, description.Origin);
+        Assert.Equal(KeySecurityLevel.StrongBox, description.KeyMintSecurityLevel);
+        Assert.Null(description.SoftwareEnforced.Purposes);
+        Assert.Null(description.SoftwareEnforced.Origin);
+    }
 }
