@@ -43,6 +43,15 @@ public sealed class AndroidTestChain
     /// <summary>0 software, 1 TEE, 2 StrongBox.</summary>
     public int SecurityLevel { get; set; } = 1;
 
+    /// <summary>The KeyMint security level; <see cref="SecurityLevel"/> when null, as on every real chain.</summary>
+    public int? KeyMintSecurityLevel { get; set; }
+
+    /// <summary>The hardware-enforced Tag.ORIGIN (702): 0 GENERATED, 2 IMPORTED, ...; omitted when null.</summary>
+    public int? Origin { get; set; } = 0;
+
+    /// <summary>The hardware-enforced Tag.PURPOSE (1) set: 2 SIGN, 3 VERIFY, ...; omitted when null.</summary>
+    public int[]? Purposes { get; set; } = [2];
+
     public string[] PackageNames { get; set; } = ["com.contoso.demo"];
 
     public byte[][] SignatureDigests { get; set; } = [DemoSigningDigest];
@@ -51,6 +60,15 @@ public sealed class AndroidTestChain
     public int VerifiedBootState { get; set; }
 
     public bool DeviceLocked { get; set; } = true;
+
+    /// <summary>
+    /// When set, the content byte of RootOfTrust.deviceLocked written as is (0x01 is the BER TRUE some firmware writes),
+    /// instead of DER's encoding of <see cref="DeviceLocked"/>.
+    /// </summary>
+    public byte? DeviceLockedContent { get; set; }
+
+    /// <summary>When set, the whole TLV of RootOfTrust.deviceLocked written as is (for encodings DER forbids around the value).</summary>
+    public byte[]? DeviceLockedEncoding { get; set; }
 
     public int? OsPatchLevel { get; set; } = 202511;
 
@@ -149,7 +167,7 @@ public sealed class AndroidTestChain
             writer.WriteInteger(AttestationVersion);
             writer.WriteEnumeratedValue((SecurityLevelValue)SecurityLevel);
             writer.WriteInteger(AttestationVersion);
-            writer.WriteEnumeratedValue((SecurityLevelValue)SecurityLevel);
+            writer.WriteEnumeratedValue((SecurityLevelValue)(KeyMintSecurityLevel ?? SecurityLevel));
             writer.WriteOctetString(Challenge);
             writer.WriteOctetString([]);
 
@@ -168,11 +186,43 @@ public sealed class AndroidTestChain
 
             using (writer.PushSequence())
             {
+                // Where real chains carry them: KeyMint lists purpose and origin among the hardware-enforced tags.
+                if (Purposes is { } purposes)
+                {
+                    using (writer.PushSequence(Explicit(1)))
+                    using (writer.PushSetOf())
+                    {
+                        foreach (var purpose in purposes)
+                        {
+                            writer.WriteInteger(purpose);
+                        }
+                    }
+                }
+
+                if (Origin is { } origin)
+                {
+                    using (writer.PushSequence(Explicit(702)))
+                    {
+                        writer.WriteInteger(origin);
+                    }
+                }
+
                 using (writer.PushSequence(Explicit(704)))
                 using (writer.PushSequence())
                 {
                     writer.WriteOctetString(new byte[32]);
-                    writer.WriteBoolean(DeviceLocked);
+                    if (DeviceLockedEncoding is { } encoding)
+                    {
+                        writer.WriteEncodedValue(encoding);
+                    }
+                    else if (DeviceLockedContent is { } content)
+                    {
+                        writer.WriteEncodedValue([0x01, 0x01, content]);
+                    }
+                    else
+                    {
+                        writer.WriteBoolean(DeviceLocked);
+                    }
                     writer.WriteEnumeratedValue((SecurityLevelValue)VerifiedBootState);
                     writer.WriteOctetString(SHA256.HashData("boot"u8));
                 }

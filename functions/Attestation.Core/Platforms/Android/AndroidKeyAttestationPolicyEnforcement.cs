@@ -37,6 +37,8 @@ public static class AndroidKeyAttestationPolicyEnforcement
             }
         }
 
+        // The verifier has already refused a KeyMint security level that differs from the attestation's, so this minimum
+        // holds for where the key lives as well as for where it was attested.
         var minimum = AndroidKeyAttestationPolicy.ParseSecurityLevel(policy.MinimumSecurityLevel) ?? KeySecurityLevel.TrustedEnvironment;
         if (description.AttestationSecurityLevel < minimum)
         {

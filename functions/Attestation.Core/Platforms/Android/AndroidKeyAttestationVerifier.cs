@@ -17,6 +17,10 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
 {
     private const int MaxCertificateLength = 16 * 1024;
 
+    // KeyOrigin.GENERATED and KeyPurpose.SIGN in the KeyDescription schema's AuthorizationList.
+    private const long KeyOriginGenerated = 0;
+    private const int KeyPurposeSign = 2;
+
     private readonly AndroidAttestationChainVerifier _chains;
     private readonly IAndroidAttestationStatusSource _statusList;
     private readonly TimeProvider _timeProvider;
@@ -130,17 +134,48 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
                 throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The key is not hardware-backed (security level SOFTWARE).");
             }
 
-            // 4. The challenge binds the chain to this request.
+            // 4. One security level: attestationSecurityLevel is where the attestation was made, keyMintSecurityLevel where the
+            // key lives (KeyDescription schema, https://source.android.com/docs/security/features/keystore/attestation#schema).
+            // When they differ, the attestation does not describe where the key is kept: a StrongBox attestation of a TEE key
+            // would pass a StrongBox-only policy. Once they agree, the policy's minimum (step 9) holds for both.
+            if (description.KeyMintSecurityLevel != description.AttestationSecurityLevel)
+            {
+                throw new AttestationException(
+                    AttestationErrorCode.AttestationInvalid,
+                    $"The attestation security level ({description.AttestationSecurityLevel.ToWireName()}) and the KeyMint security level ({description.KeyMintSecurityLevel.ToWireName()}) differ.");
+            }
+
+            // 5. The key was generated in the secure hardware: Tag.ORIGIN (702) in the hardware-enforced list is GENERATED
+            // (KeyOrigin in the schema's AuthorizationList, link at step 4). An imported key's private part existed outside the hardware,
+            // so its attestation proves nothing about where the key was made or who else holds it.
+            if (description.Origin != KeyOriginGenerated)
+            {
+                throw new AttestationException(
+                    AttestationErrorCode.AttestationInvalid,
+                    description.Origin is { } origin
+                        ? $"The key was not generated in the secure hardware (origin {origin}, GENERATED is 0)."
+                        : "The key's origin is not enforced by the secure hardware.");
+            }
+
+            // 6. The key may sign: Tag.PURPOSE (1) in the hardware-enforced list includes SIGN (KeyPurpose 2 in the schema's
+            // AuthorizationList, link at step 4). Refresh proves possession by signing the challenge with this key; a key that cannot sign
+            // could never refresh, and one whose purposes the hardware does not enforce is not bound to signing at all.
+            if (description.Purposes is not { } purposes || !purposes.Contains(KeyPurposeSign))
+            {
+                throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The key's hardware-enforced purposes do not include SIGN.");
+            }
+
+            // 7. The challenge binds the chain to this request.
             if (!CryptographicOperations.FixedTimeEquals(description.AttestationChallenge, expectedChallenge.Span))
             {
                 throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The attestation challenge does not match the challenge.");
             }
 
-            // 5. Revocation: Google's status list, by exact serial of every certificate in the chain.
+            // 8. Revocation: Google's status list, by exact serial of every certificate in the chain.
             var statusList = await _statusList.GetAsync(cancellationToken).ConfigureAwait(false);
             statusList.ThrowIfAnyListed(certificates);
 
-            // 6. The app's policy.
+            // 9. The app's policy.
             AndroidKeyAttestationPolicyEnforcement.Enforce(policy, description);
 
             var publicKey = leaf.PublicKey.ExportSubjectPublicKeyInfo();

@@ -8,7 +8,9 @@ public sealed record AuthorizationList(
     long? VendorPatchLevel,
     long? BootPatchLevel,
     long? CreationDateTimeMilliseconds,
-    AttestationApplicationId? ApplicationId)
+    AttestationApplicationId? ApplicationId,
+    IReadOnlyList<int>? Purposes = null,
+    long? Origin = null)
 {
     /// <summary>A list without any of the fields above.</summary>
     public static AuthorizationList Empty { get; } = new(null, null, null, null, null, null, null);

@@ -12,14 +12,16 @@ namespace Attestation.Core.Platforms.Android;
 /// </summary>
 /// <remarks>
 /// Strictness is deliberate: the extension is produced by the secure hardware and covered by the leaf signature, so bytes
-/// that are not DER (a BOOLEAN that is neither 00 nor FF, tags out of order, a field given twice) mean a buggy or doctored
-/// encoder, and two parsers could read them differently. Google's own parser reads such a <c>deviceLocked</c> leniently;
-/// this one refuses it.
+/// that are not DER (tags out of order, a field given twice) mean a buggy or doctored encoder, and two parsers could read
+/// them differently. One exception, <c>RootOfTrust.deviceLocked</c>, is read as a BER boolean (any non-zero byte is TRUE):
+/// some firmware writes 0x01 there, as a real chain in Google's test data shows, and Google's parser accepts it (docs/quirks.md).
 /// </remarks>
 public static class KeyDescriptionReader
 {
     // AuthorizationList tags this backend reads (Tag.* in the schema, without their type bits).
+    private const int TagPurpose = 1;
     private const int TagCreationDateTime = 701;
+    private const int TagOrigin = 702;
     private const int TagRootOfTrust = 704;
     private const int TagOsVersion = 705;
     private const int TagOsPatchLevel = 706;
@@ -29,6 +31,7 @@ public static class KeyDescriptionReader
 
     private const int MaxPackages = 64;
     private const int MaxDigests = 16;
+    private const int MaxPurposes = 16;
 
     /// <summary>Reads the extension value (the DER of <c>KeyDescription</c>).</summary>
     /// <exception cref="AttestationException"><c>attestation_invalid</c> when the bytes are not a well-formed KeyDescription.</exception>
@@ -81,6 +84,8 @@ public static class KeyDescriptionReader
         RootOfTrust? rootOfTrust = null;
         long? osVersion = null, osPatchLevel = null, vendorPatchLevel = null, bootPatchLevel = null, created = null;
         AttestationApplicationId? applicationId = null;
+        List<int>? purposes = null;
+        long? origin = null;
         var previousTag = -1;
 
         while (list.HasData)
@@ -102,8 +107,14 @@ public static class KeyDescriptionReader
             var field = list.ReadSequence(tag);
             switch (tag.TagValue)
             {
+                case TagPurpose:
+                    purposes = ReadPurposes(field);
+                    break;
                 case TagCreationDateTime:
                     created = ReadInt64(field);
+                    break;
+                case TagOrigin:
+                    origin = ReadInt64(field);
                     break;
                 case TagRootOfTrust:
                     rootOfTrust = ReadRootOfTrust(field);
@@ -133,14 +144,32 @@ public static class KeyDescriptionReader
             field.ThrowIfNotEmpty();
         }
 
-        return new AuthorizationList(rootOfTrust, osVersion, osPatchLevel, vendorPatchLevel, bootPatchLevel, created, applicationId);
+        return new AuthorizationList(rootOfTrust, osVersion, osPatchLevel, vendorPatchLevel, bootPatchLevel, created, applicationId, purposes, origin);
+    }
+
+    // purpose [1] EXPLICIT SET OF INTEGER. Order carries no meaning, and this set was skipped unread before: a device whose
+    // keystore does not sort it as DER would is not refused for that.
+    private static List<int> ReadPurposes(AsnReader field)
+    {
+        var set = field.ReadSetOf(skipSortOrderValidation: true);
+        var purposes = new List<int>();
+        while (set.HasData)
+        {
+            purposes.Add(ReadInt32(set));
+            if (purposes.Count > MaxPurposes)
+            {
+                throw Invalid("lists too many key purposes");
+            }
+        }
+
+        return purposes;
     }
 
     private static RootOfTrust ReadRootOfTrust(AsnReader field)
     {
         var sequence = field.ReadSequence();
         var verifiedBootKey = sequence.ReadOctetString();
-        var deviceLocked = sequence.ReadBoolean();
+        var deviceLocked = ReadBerBoolean(sequence);
         var state = ReadEnumerated(sequence);
         if (!Enum.IsDefined((VerifiedBootState)state))
         {
@@ -151,6 +180,18 @@ public static class KeyDescriptionReader
         var verifiedBootHash = sequence.HasData ? sequence.ReadOctetString() : null;
         sequence.ThrowIfNotEmpty();
         return new RootOfTrust(verifiedBootKey, deviceLocked, (VerifiedBootState)state, verifiedBootHash);
+    }
+
+    // RootOfTrust ::= SEQUENCE { verifiedBootKey OCTET STRING, deviceLocked BOOLEAN, ... } in the KeyDescription schema
+    // (https://source.android.com/docs/security/features/keystore/attestation#schema). Some firmware encodes deviceLocked
+    // TRUE as 0x01 (BER) rather than DER's 0xFF. The bytes are signed by the attestation key and can only mean TRUE, and
+    // Google's parser reads them so (parseFrom_malformedRotDeviceLocked_successfullyParsed): refusing them would refuse a
+    // genuine device with a firmware bug. The length and tag stay DER's, since the enclosing reader checks them.
+    private static bool ReadBerBoolean(AsnReader sequence)
+    {
+        var encoded = sequence.ReadEncodedValue();
+        var value = AsnDecoder.ReadBoolean(encoded.Span, AsnEncodingRules.BER, out var consumed);
+        return consumed == encoded.Length ? value : throw Invalid("has a RootOfTrust boolean with trailing bytes");
     }
 
     private static AttestationApplicationId ReadApplicationId(byte[] encoded)

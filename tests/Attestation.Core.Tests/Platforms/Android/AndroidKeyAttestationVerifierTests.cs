@@ -9,7 +9,8 @@ using Attestation.TestSupport;
 namespace Attestation.Core.Tests.Platforms.Android;
 
 /// <summary>
-/// The attestation verifier: evidence shape, device id, its own steps (hardware only, challenge), and the facts its outcome
+/// The attestation verifier: evidence shape, device id, its own steps (hardware only, one security level, generated key,
+/// signing purpose, challenge), and the facts its outcome
 /// carries whatever it is. Chain rules are <see cref="AndroidAttestationChainVerifierTests"/>', policy rules
 /// <see cref="AndroidKeyAttestationPolicyEnforcementTests"/>'.
 /// </summary>
@@ -78,6 +79,78 @@ public sealed class AndroidKeyAttestationVerifierTests
 
         Assert.Equal("attestation_invalid", code);
         Assert.Contains("SOFTWARE", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(1, 2)]
+    public async Task AKeyMintSecurityLevelOtherThanTheAttestationSecurityLevelIsRefused(int attestation, int keyMint)
+    {
+        var (code, detail) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { SecurityLevel = attestation, KeyMintSecurityLevel = keyMint });
+
+        Assert.Equal("attestation_invalid", code);
+        Assert.Contains("KeyMint security level", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStrongBoxAttestationOfATeeKeyIsInvalidNotMerelyBelowAStrongBoxPolicy()
+    {
+        var policy = AndroidTestKit.Policy();
+        policy.MinimumSecurityLevel = "strongbox";
+
+        var (code, _) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { SecurityLevel = 2, KeyMintSecurityLevel = 1 }, policy);
+
+        Assert.Equal("attestation_invalid", code);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task AKeyNotGeneratedInTheSecureHardwareIsRefused(int origin)
+    {
+        var (code, detail) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { Origin = origin });
+
+        Assert.Equal("attestation_invalid", code);
+        Assert.Contains("not generated", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyWithoutAHardwareEnforcedOriginIsRefused()
+    {
+        var (code, detail) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { Origin = null });
+
+        Assert.Equal("attestation_invalid", code);
+        Assert.Contains("origin", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 3 })]
+    [InlineData(new[] { 0, 1 })]
+    [InlineData(new[] { 7 })]
+    public async Task AKeyWhosePurposesDoNotIncludeSignIsRefused(int[] purposes)
+    {
+        var (code, detail) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { Purposes = purposes });
+
+        Assert.Equal("attestation_invalid", code);
+        Assert.Contains("SIGN", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyWithoutHardwareEnforcedPurposesIsRefused()
+    {
+        var (code, detail) = await AndroidTestKit.VerifyAsync(new AndroidTestChain { Purposes = null });
+
+        Assert.Equal("attestation_invalid", code);
+        Assert.Contains("SIGN", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyThatMaySignAndVerifyIsAccepted()
+    {
+        Assert.Equal("ok", (await AndroidTestKit.VerifyAsync(new AndroidTestChain { Purposes = [2, 3] })).Code);
     }
 
     [Fact]
