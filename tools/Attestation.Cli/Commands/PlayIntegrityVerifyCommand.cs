@@ -58,7 +58,7 @@ public sealed class PlayIntegrityVerifyCommand : IVerifyCommand
             return VerificationReport.Refused(refused, []);
         }
 
-        var facts = Facts(PlayIntegrityFacts.Of(verdict));
+        var facts = Facts(verdict);
         try
         {
             requirements.Check(verdict, at);
@@ -71,8 +71,9 @@ public sealed class PlayIntegrityVerifyCommand : IVerifyCommand
         return VerificationReport.Ok("The token decrypts, its signature verifies with the verification key, and its verdict meets every requirement.", facts);
     }
 
-    // The key order is docs/cli.md's: the required fields first, then each optional field the verdict has.
-    private static JsonObject Facts(PlayIntegrityFacts facts)
+    // The verdict's fields as Google gave them, whether or not it then meets the requirements. The key order is
+    // docs/cli.md's: the required fields first, then each optional field the verdict has.
+    private static JsonObject Facts(IntegrityVerdict facts)
     {
         var json = new JsonObject
         {

@@ -4,7 +4,8 @@ using Attestation.Core.Platforms.PlayIntegrity;
 
 namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 
-public class PlayIntegrityFactsTests
+/// <summary>A verdict's fields as Google gave them: what the offline tool prints as facts (docs/cli.md).</summary>
+public class IntegrityVerdictFieldTests
 {
     private static readonly JsonElement Worldcoin = PlayIntegrityVectors.Load("play-integrity-verdict-samples-worldcoin-tests.json");
 
@@ -14,7 +15,7 @@ public class PlayIntegrityFactsTests
         var payload = Payload("full-with-optional-fields");
         payload["requestDetails"]!["requestHash"] = "aGVsbG8";
 
-        var facts = PlayIntegrityFacts.Of(IntegrityVerdict.Parse(JsonSerializer.SerializeToElement(payload)));
+        var facts = IntegrityVerdict.Parse(JsonSerializer.SerializeToElement(payload));
 
         Assert.Equal("com.worldcoin.staging", facts.RequestPackageName);
         Assert.Equal("i_am_a_sample_request_hash", facts.Nonce);
@@ -38,7 +39,7 @@ public class PlayIntegrityFactsTests
         var payload = Payload("unevaluated");
         payload["requestDetails"]!["timestampMillis"] = "1745276275999";
 
-        var facts = PlayIntegrityFacts.Of(IntegrityVerdict.Parse(JsonSerializer.SerializeToElement(payload)));
+        var facts = IntegrityVerdict.Parse(JsonSerializer.SerializeToElement(payload));
 
         Assert.Equal("UNEVALUATED", facts.AppRecognitionVerdict);
         Assert.Null(facts.RequestHash);
