@@ -42,6 +42,7 @@ public static class AttestationBackend
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
+        var runsInAzure = RunsInAzure();
 
         // Options: a bad setting stops the start with a message that names it, not the first request.
         services.AddOptions<AppPolicyOptions>().Bind(configuration.GetSection(AppPolicyOptions.SectionName)).ValidateOnStart();
@@ -49,14 +50,13 @@ public static class AttestationBackend
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(RunsInAzure()));
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(runsInAzure));
         services.AddOptions<TableStorageOptions>().Bind(configuration.GetSection(TableStorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
             .ValidateOnStart();
 
         // The platforms: each registers itself (options, verifiers, policy checks) from its own folder of Attestation.Core.
-        var runsInAzure = RunsInAzure();
         services.AddAppleAppAttestPlatform(configuration, runsInAzure);
         services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure);
         services.AddGoogleAndroidStatusList();

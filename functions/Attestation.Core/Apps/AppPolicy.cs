@@ -32,9 +32,6 @@ public sealed class AppPolicy
     /// <summary>The <c>debug</c> platform's section: the SHA-256 of each registered debug token (never the tokens).</summary>
     public DebugPolicy Debug { get; }
 
-    /// <summary>SHA-256 of each debug token registered for the app; the tokens themselves are never stored.</summary>
-    public IReadOnlyList<byte[]> DebugTokenHashes => Debug.TokenHashes;
-
     /// <summary>The App Attest section, or null when the app has none.</summary>
     public AppleAppAttestPolicy? Apple { get; init; }
 

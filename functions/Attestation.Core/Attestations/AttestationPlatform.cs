@@ -102,10 +102,11 @@ public sealed class AttestationPlatform
     /// <c>refresh_unsupported</c> for a platform that cannot refresh; <c>invalid_request</c> when the proof does not have the
     /// platform's shape.
     /// </exception>
-    public PendingRefresh ReadProof(JsonElement proof) =>
-        _readProof is { } read
-            ? read(proof)
-            : throw new AttestationException(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{Name}' cannot refresh; attest again.");
+    public PendingRefresh ReadProof(JsonElement proof) => _readProof is { } read ? read(proof) : throw RefreshUnsupported();
+
+    /// <summary>The refusal of a refresh for a device of this platform, when it cannot refresh.</summary>
+    internal AttestationException RefreshUnsupported() =>
+        new(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{Name}' cannot refresh; attest again.");
 
     private static Func<JsonElement, PendingAttestation> ReadEvidence<TPolicy, TEvidence>(
         string name, Func<AppPolicy, TPolicy?> section, IAttestationVerifier<TPolicy, TEvidence> attestation)

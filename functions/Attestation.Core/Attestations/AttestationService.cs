@@ -113,7 +113,7 @@ public sealed partial class AttestationService(
             outcome.Platform = registered.Name;
             if (!registered.SupportsRefresh)
             {
-                throw new AttestationException(AttestationErrorCode.RefreshUnsupported, $"Devices attested with '{registration.Platform}' cannot refresh; attest again.");
+                throw registered.RefreshUnsupported();
             }
 
             if (command.Proof is not { } proofElement)

@@ -24,14 +24,16 @@ public sealed class PlatformCatalog
                 throw new InvalidOperationException($"Two platforms are registered as '{platform.Name}'.");
             }
         }
+
+        Names = [.. PlatformNames.All.Where(_platforms.ContainsKey)];
+        Refreshing = [.. Names.Select(name => _platforms[name]).Where(p => p.SupportsRefresh)];
     }
 
     /// <summary>The registered platforms' names, in the order of <see cref="PlatformNames.All"/>.</summary>
-    public IReadOnlyList<string> Names => [.. PlatformNames.All.Where(_platforms.ContainsKey)];
+    public IReadOnlyList<string> Names { get; }
 
     /// <summary>The registered platforms that can refresh, in the order of <see cref="PlatformNames.All"/>.</summary>
-    public IReadOnlyList<AttestationPlatform> Refreshing =>
-        [.. PlatformNames.All.Select(name => _platforms.GetValueOrDefault(name)).OfType<AttestationPlatform>().Where(p => p.SupportsRefresh)];
+    public IReadOnlyList<AttestationPlatform> Refreshing { get; }
 
     /// <summary>The platform registered as <paramref name="name"/>, or null when none is.</summary>
     public AttestationPlatform? Find(string? name) => name is null ? null : _platforms.GetValueOrDefault(name);
