@@ -30,7 +30,7 @@ public sealed class LoadTestOptionsTests
         var options = Parse(
             "--url", "http://localhost:8080", "--devices", "64", "--duration", "2m", "--verifies-per-token", "0", "--consume-share", "1",
             "--rate", "250.5", "--report", "json", "--app", "com.contoso.decoy", "--debug-token", "a", "--debug-token", "b",
-            "--verify-key", "k", "--storage-events", "/tmp/events", "--recovery-limit", "5s");
+            "--verify-key", "k", "--storage-events", "/tmp/events", "--recovery-limit", "5s", "--timeline", "/tmp/timeline.csv");
 
         Assert.Equal(new Uri("http://localhost:8080"), options.Url);
         Assert.Equal(64, options.Devices);
@@ -44,6 +44,7 @@ public sealed class LoadTestOptionsTests
         Assert.Equal("k", options.VerifyKey);
         Assert.Equal("/tmp/events", options.StorageEventsFile);
         Assert.Equal(TimeSpan.FromSeconds(5), options.RecoveryLimit);
+        Assert.Equal("/tmp/timeline.csv", options.TimelineFile);
     }
 
     [Fact]

@@ -96,6 +96,11 @@ public static class LoadTestApplication
             }
         }
 
+        if (options.TimelineFile is { } timeline)
+        {
+            await File.WriteAllLinesAsync(timeline, RequestTimeline.Csv(records));
+        }
+
         var checks = await CheckAttestedDevicesAsync(api, options, attested);
         failures.AddRange(InvariantCheck.Evaluate(records, wrongAnswers, checks, options.DevicesShareIds, options.StorageEventsFile is not null, fault, options.RecoveryLimit));
         return new LoadReport(

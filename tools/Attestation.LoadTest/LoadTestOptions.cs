@@ -29,6 +29,7 @@ public sealed record LoadTestOptions
           --verify-key KEY          sent to verify as x-functions-key (the local sample configures none)
           --storage-events FILE     fault mode: lines "down <unix ms>" and "up <unix ms>" written while the load runs
           --recovery-limit D        fault mode: longest wait from storage up to each route's first 2xx (default 10s)
+          --timeline FILE           write every request as CSV: route, start (unix ms), latency (ms), status, code
         Exit status: 0 when every invariant held, 1 when one failed, 2 on a usage error.
         """;
 
@@ -57,13 +58,15 @@ public sealed record LoadTestOptions
 
     public TimeSpan RecoveryLimit { get; init; } = TimeSpan.FromSeconds(10);
 
+    public string? TimelineFile { get; init; }
+
     /// <summary>True when devices outnumber debug tokens, so that some share a device id and their refreshes may race.</summary>
     public bool DevicesShareIds => DebugTokens.Count < Devices;
 
     private static readonly HashSet<string> ValueOptions =
     [
         "--url", "--devices", "--duration", "--verifies-per-token", "--consume-share", "--rate", "--report", "--app",
-        "--debug-token", "--debug-tokens-file", "--verify-key", "--storage-events", "--recovery-limit",
+        "--debug-token", "--debug-tokens-file", "--verify-key", "--storage-events", "--recovery-limit", "--timeline",
     ];
 
     /// <summary>Parses and checks the command line. <paramref name="readFile"/> reads <c>--debug-tokens-file</c> (tests pass their own).</summary>
@@ -136,6 +139,7 @@ public sealed record LoadTestOptions
             VerifyKey = values.GetValueOrDefault("--verify-key"),
             StorageEventsFile = values.GetValueOrDefault("--storage-events"),
             RecoveryLimit = ReadDuration(values, "--recovery-limit", TimeSpan.FromSeconds(10)),
+            TimelineFile = values.GetValueOrDefault("--timeline"),
         };
         if (options.AppId.Length is 0 or > 128)
         {
