@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loads a local backend with virtual devices (tools/Attestation.LoadTest) and checks the contract's invariants under load:
-#   scripts/load-test.sh [load|fault|soak] [-- extra options for the tool, e.g. --verifies-per-token 5]
+#   scripts/load-test.sh [load|fault|soak] [-- extra options for the tool, e.g. --verifies-per-token 5 --consume-share 1]
+# (the script sets --url, --devices, --duration, --rate and --report itself: use PORT, DEVICES, DURATION, RATE, REPORT)
 #
 #   load   (default) DURATION (30s) of closed-loop load; per route requests/s and p50/p95/p99, every non-2xx by status
 #          and code. Fails on any 5xx but 503, a 503 without Retry-After, a request without answer, a refusal of a
@@ -21,12 +22,21 @@
 #   AZURITE_PORT    Azurite's table port (default: a free one). If an Azurite already answers there it is reused (not in
 #                   fault mode); its apps table then decides the debug tokens, so every device uses local-debug-token.
 #   AZURITE         the azurite-table executable (default node_modules/.bin/azurite-table, installed by npm ci if missing)
-#   REPORT          text (default) or json (the tool's JSON summary on standard output)
+#   FAULT_SIGNAL    how fault mode stops Azurite: TERM (default, a clean stop) or KILL (a crash: what Azurite had not
+#                   saved yet may be lost, and a device lost that way is the emulator's loss, not the backend's)
+#   REPORT          text (default) or json: the tool's report, alone on standard output (the script's own lines, the fault
+#                   timeline and the soak's memory samples go to standard error)
+#   TIMELINE        a file to keep every request in, as CSV (route, start in unix ms, latency, status, code)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The tool's report alone goes to standard output (fd 3), so that REPORT=json can be piped; everything else to standard error.
+exec 3>&1 1>&2
 
-mode=${1:-load}
-[[ $# -gt 0 ]] && shift
+mode=load
+if [[ $# -gt 0 && $1 != "--" ]]; then
+  mode=$1
+  shift
+fi
 [[ ${1:-} == "--" ]] && shift
 case "$mode" in
   load) duration=${DURATION:-30s}; rate=${RATE:-0} ;;
@@ -100,9 +110,10 @@ start_azurite() {
   exit 1
 }
 
-# SIGTERM, not SIGKILL: Azurite then saves its data before exiting, as Table Storage never loses an acknowledged write.
+# SIGTERM by default, not SIGKILL: Azurite then saves its data before exiting, as Table Storage never loses an acknowledged
+# write. FAULT_SIGNAL=KILL shows what a crash of the emulator loses (writes since its last save), which is Azurite's loss.
 stop_azurite() {
-  kill -TERM "$azurite_pid"
+  kill -"${FAULT_SIGNAL:-TERM}" "$azurite_pid"
   wait "$azurite_pid" 2>/dev/null || true
   azurite_pid=""
 }
@@ -143,22 +154,23 @@ curl -sf "$base/api/health" >/dev/null || { echo "The backend did not answer /ap
 echo "== backend ($configuration) pid $backend_pid on $base"
 
 tool=(dotnet "$tool_dll" --url "$base" --devices "$devices" --duration "$duration" --rate "$rate" --report "${REPORT:-text}" "${tool_tokens[@]}")
+[[ -n ${TIMELINE:-} ]] && tool+=(--timeline "$TIMELINE")
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$backend_pid/status"; }
 status=0
 case "$mode" in
   load)
     echo "== load: $devices devices for $duration"
-    "${tool[@]}" "$@" || status=$?
+    "${tool[@]}" "$@" >&3 || status=$?
     ;;
   fault)
     events=$work/storage-events
     echo "== fault: $devices devices for $duration; Azurite stopped at about +$((total / 3)) s for $outage s"
-    "${tool[@]}" --storage-events "$events" --recovery-limit "$recovery_limit" "$@" &
+    "${tool[@]}" --storage-events "$events" --recovery-limit "$recovery_limit" "$@" >&3 &
     tool_pid=$!
     echo "   $(clock) load test started"
     sleep $((total / 3))
     echo "down $(now_ms)" >>"$events"
-    echo "   $(clock) stopping Azurite (SIGTERM)"
+    echo "   $(clock) stopping Azurite (SIG${FAULT_SIGNAL:-TERM})"
     stop_azurite
     echo "   $(clock) Azurite exited"
     sleep "$outage"
@@ -193,7 +205,7 @@ case "$mode" in
     wait "$tool_pid" || status=$?
     tool_pid=""
     last=$(rss_kb)
-    cat "$work/tool.out"
+    cat "$work/tool.out" >&3
     change=$(awk -v a="$first" -v b="$last" 'BEGIN { printf "%+.1f", (b - a) * 100 / a }')
     echo
     echo "Backend VmRSS: $first kB after warm-up, $last kB at the end ($change%)."
