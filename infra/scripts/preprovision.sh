@@ -1,13 +1,18 @@
 #!/bin/sh
-# azd preprovision hook: stops, with the command that fixes it, a provision that would fail after `azd down`.
+# azd preprovision hook: stops, with the command that fixes it, a provision that would fail later.
+#   0. `az` (which the hooks use) signed in as another account, tenant or subscription than azd (check-az-account.sh).
 #   1. Purge protection keeps a deleted Key Vault's name taken for its retention (90 days), and the vault's name is fixed
 #      per subscription, environment and region (plus KEY_VAULT_NAME_SUFFIX): the vault could not be created again.
 #      Soft-deleted vaults keep their tags, so this environment's are found by the azd-env-name tag and the region.
 #   2. SIGNING_SECRET_READY stays true in the azd environment after `azd down`, but the new vault has no secret yet: the
 #      named values and the role scoped to the secret would fail. The postprovision hook sets it again once the secret exists.
 # Reads AZURE_ENV_NAME, AZURE_LOCATION, KEY_VAULT_NAME_SUFFIX and SIGNING_SECRET_READY from the azd environment. If `az`
-# cannot answer (not signed in), it warns and lets the provision go on.
+# cannot list deleted vaults, it warns and lets the provision go on. infra/scripts/preprovision.ps1 does the same for
+# Windows without a POSIX shell; keep the two alike.
 set -eu
+
+. "$(dirname "$0")/check-az-account.sh"
+check_az_account
 
 env_name="${AZURE_ENV_NAME:-}"
 location="${AZURE_LOCATION:-}"
