@@ -12,11 +12,26 @@ $location = "$env:AZURE_LOCATION"
 $suffix = "$env:KEY_VAULT_NAME_SUFFIX"
 if (-not $envName -or -not $location) { exit 0 }
 
-if ($env:SIGNING_SECRET_READY -eq 'true') {
-    $exists = "$(& az group exists --name "rg-$envName" 2>$null)".Trim()
-    if ($exists -eq 'false') {
-        [Console]::Error.WriteLine("ERROR: rg-$envName does not exist (after azd down?), but SIGNING_SECRET_READY is still true.")
-        [Console]::Error.WriteLine("  Run: azd env set SIGNING_SECRET_READY false   and then azd up again.")
+$apimName = "$env:AZURE_API_MANAGEMENT_NAME"
+$groupExists = ''
+if ($env:SIGNING_SECRET_READY -eq 'true' -or $apimName) {
+    $groupExists = "$(& az group exists --name "rg-$envName" 2>$null)".Trim()
+    if ($LASTEXITCODE -ne 0) { $groupExists = '' }
+}
+
+if ($env:SIGNING_SECRET_READY -eq 'true' -and $groupExists -eq 'false') {
+    [Console]::Error.WriteLine("ERROR: rg-$envName does not exist (after azd down?), but SIGNING_SECRET_READY is still true.")
+    [Console]::Error.WriteLine("  Run: azd env set SIGNING_SECRET_READY false   and then azd up again.")
+    exit 1
+}
+
+if ($apimName -and $groupExists -eq 'false') {
+    $purgeDate = "$(& az apim deletedservice show `
+        --service-name $apimName --location $location --query scheduledPurgeDate --output tsv 2>$null)".Trim()
+    if ($LASTEXITCODE -eq 0) {
+        [Console]::Error.WriteLine("ERROR: API Management $apimName of environment $envName is soft-deleted until $purgeDate (azd down without")
+        [Console]::Error.WriteLine("  --purge), and a new one cannot take its name before then. Purge it and run azd up again:")
+        [Console]::Error.WriteLine("    az apim deletedservice purge --service-name $apimName --location $location")
         exit 1
     }
 }

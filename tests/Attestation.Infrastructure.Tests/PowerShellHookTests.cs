@@ -57,6 +57,24 @@ public sealed class PowerShellHookTests : IDisposable
     }
 
     [Fact]
+    public async Task PreprovisionStopsForASoftDeletedApiManagementInPowerShellToo()
+    {
+        _az.Answer("az group exists", "false\n");
+        _az.Answer("az apim deletedservice show", "2026-12-03T10:00:00+00:00\n");
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["AZURE_ENV_NAME"] = "attest-prod",
+            ["AZURE_LOCATION"] = "eastus",
+            ["AZURE_API_MANAGEMENT_NAME"] = "apim-abcdefghij123",
+        };
+
+        var (posix, powerShell) = await RunBothAsync("preprovision", environment);
+
+        Assert.Equal(1, posix.ExitCode);
+        AssertAlike(posix, powerShell);
+    }
+
+    [Fact]
     public async Task PreprovisionOnlyWarnsWhenDeletedVaultsCannotBeListedInPowerShellToo()
     {
         _az.Answer("az keyvault list-deleted", "ERROR: Forbidden\n", exitCode: 1);
