@@ -34,6 +34,35 @@ public sealed class PowerShellHookTests : IDisposable
         AssertAlike(posix, powerShell);
     }
 
+    [Theory]
+    [InlineData("role never applies")]
+    [InlineData("second provision keeps failing")]
+    [InlineData("secrets exist")]
+    public async Task PostprovisionEndsTheSameWayInPowerShell(string scenario)
+    {
+        PostprovisionHookTests.AnswerAsAFirstDeployment(_az);
+        var environment = new Dictionary<string, string>(PostprovisionHookTests.Environment);
+        switch (scenario)
+        {
+            case "role never applies":
+                _az.Answer("az keyvault secret show", PostprovisionHookTests.Forbidden, exitCode: 1);
+                break;
+            case "second provision keeps failing":
+                _az.Answer("azd provision", "ERROR: deployment failed\n", exitCode: 1);
+                break;
+            default:
+                _az.Answer("az keyvault secret show.1", "https://kv-x.vault.azure.net/secrets/token-signing-key/1111\n");
+                _az.Answer("az keyvault secret show", "https://kv-x.vault.azure.net/secrets/challenge-key/2222\n");
+                environment["SIGNING_SECRET_READY"] = "true";
+                break;
+        }
+
+        var (posix, powerShell) = await RunBothAsync("postprovision", environment);
+
+        Assert.Equal(scenario == "secrets exist" ? 0 : 1, posix.ExitCode);
+        AssertAlike(posix, powerShell);
+    }
+
     [Fact]
     public async Task PreprovisionStopsForAVaultNameStillHeldInPowerShellToo()
     {
@@ -107,6 +136,19 @@ public sealed class PowerShellHookTests : IDisposable
     {
         RotateSigningKeyScriptTests.AnswerAsAzureWould(_az);
         _az.Answer($"az rest get {RotateSigningKeyScriptTests.Current}", "Forbidden 2026-12-01T17:00:00.7654321Z\n");
+
+        var (posix, powerShell) = await RunBothAsync("rotate-signing-key", RotateSigningKeyScriptTests.FastWait);
+
+        Assert.Equal(1, posix.ExitCode);
+        AssertAlike(posix, powerShell);
+    }
+
+    [Fact]
+    public async Task ARotationWhosePreviousKeyNeverUpdatesStopsTheSameWayInPowerShell()
+    {
+        RotateSigningKeyScriptTests.AnswerAsAzureWould(_az);
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}.2", "https://kv-x.vault.azure.net/secrets/token-signing-key/0000 Succeeded\n");
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}", "https://kv-x.vault.azure.net/secrets/token-signing-key/0000 Succeeded\n");
 
         var (posix, powerShell) = await RunBothAsync("rotate-signing-key", RotateSigningKeyScriptTests.FastWait);
 
