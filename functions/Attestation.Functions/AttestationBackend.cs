@@ -82,8 +82,8 @@ public static class AttestationBackend
         services.AddSingleton<AttestationMetrics>();
         services.AddAttestationTelemetry(configuration);
 
-        // Table Storage.
-        services.AddSingleton(provider =>
+        // Table Storage; a TableStorage registered by the caller wins (tests count the requests that reach Azurite).
+        services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
             var service = !string.IsNullOrWhiteSpace(options.ConnectionString)
