@@ -266,6 +266,20 @@ public class TableUsedChallengeStoreTests
     }
 
     [Fact]
+    public async Task TwoCleanUpsRacingDeleteEveryExpiredMarkerExactlyOnceBetweenThem()
+    {
+        var (_, _, storage) = await CreateAsync();
+        var now = _clock.GetUtcNow();
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => storage.Store.TryMarkUsedAsync($"old-{i}", now.AddMinutes(-1 - (i % 3 * 15)))));
+        await storage.Store.TryMarkUsedAsync("live", now.AddMinutes(20));
+
+        var deleted = await Task.WhenAll(storage.Store.DeleteExpiredAsync(now), storage.Store.DeleteExpiredAsync(now));
+
+        Assert.Equal(300, deleted.Sum());
+        Assert.Equal(["live"], (await RowsAsync(storage.Table)).Select(r => r.RowKey));
+    }
+
+    [Fact]
     public async Task CleanUpOfOneExpiredSlotCostsFourCallsWhateverTheLiveRows()
     {
         var requests = new StorageRequestLog();
