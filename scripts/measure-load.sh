@@ -37,4 +37,4 @@ run() {
 }
 
 run "verify (token check + device read)" /api/v1/verify "{\"token\":\"$token\"}"
-run "challenge (one table insert)" /api/v1/challenge '{"appId":"com.contoso.demo"}'
+run "challenge (sealed, no storage)" /api/v1/challenge '{"appId":"com.contoso.demo"}'

@@ -14,7 +14,7 @@ public sealed class TableStorageHealthCheck(TableStorage storage) : IDependencyH
     {
         try
         {
-            await storage.RunAsync(TableStorage.ChallengesTable, async table =>
+            await storage.RunAsync(TableStorage.UsedChallengesTable, async table =>
                 (await table.GetEntityIfExistsAsync<TableEntity>("health-probe", "", select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue,
                 cancellationToken).ConfigureAwait(false);
             return true;
