@@ -60,7 +60,7 @@ internal sealed class AppAttestCertificateChain
     /// <summary>Checks step 1 for <paramref name="credentialCertificate"/> (x5c[0]) and the rest of <paramref name="x5c"/> at <paramref name="at"/>.</summary>
     /// <exception cref="Errors.AttestationException"><c>attestation_invalid</c> naming what fails.</exception>
     /// <exception cref="CryptographicException">A certificate parses but cannot be processed.</exception>
-    public void Verify(X509Certificate2 credentialCertificate, IReadOnlyList<byte[]> x5c, DateTimeOffset at)
+    public void Verify(DerCertificate credentialCertificate, IReadOnlyList<byte[]> x5c, DateTimeOffset at)
     {
         var instant = at.UtcDateTime;
         if (x5c.Count < 2)
@@ -72,21 +72,21 @@ internal sealed class AppAttestCertificateChain
         var problems = new List<X509ChainStatusFlags>();
 
         // The leaf: new on every call, so nothing of it is remembered.
-        if (!credentialCertificate.IssuerName.RawData.AsSpan().SequenceEqual(intermediate.Subject))
+        if (!credentialCertificate.Issuer.Span.SequenceEqual(intermediate.Subject))
         {
             problems.Add(X509ChainStatusFlags.PartialChain);
         }
-        else if (!CertificateSignature.Verify(credentialCertificate, intermediate.SubjectPublicKeyInfo))
+        else if (!CertificateSignature.Verify(credentialCertificate.Raw, intermediate.SubjectPublicKeyInfo))
         {
             problems.Add(X509ChainStatusFlags.NotSignatureValid);
         }
 
-        if (HasUnknownCriticalExtension(credentialCertificate))
+        if (credentialCertificate.Extensions.Any(e => e.Critical && !KnownCriticalExtensions.Contains(e.Oid)))
         {
             problems.Add(X509ChainStatusFlags.HasNotSupportedCriticalExtension);
         }
 
-        if (!IsWithin(instant, credentialCertificate.NotBefore.ToUniversalTime(), credentialCertificate.NotAfter.ToUniversalTime())
+        if (!IsWithin(instant, credentialCertificate.NotBefore.UtcDateTime, credentialCertificate.NotAfter.UtcDateTime)
             || !IsWithin(instant, intermediate.NotBefore, intermediate.NotAfter)
             || !IsWithin(instant, root.NotBefore, root.NotAfter))
         {

@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Attestation.Core.Cryptography;
 
 namespace Attestation.Core.Platforms.Apple;
 
@@ -22,14 +22,14 @@ internal static class AppAttestCredentialCertificate
 
     /// <summary>The nonce: extension 1.2.840.113635.100.8.2 is a DER SEQUENCE holding one [1] OCTET STRING.</summary>
     /// <exception cref="FormatException">The extension is missing or malformed.</exception>
-    public static byte[] ReadNonce(X509Certificate2 credentialCertificate)
+    public static byte[] ReadNonce(DerCertificate credentialCertificate)
     {
         // Unknown extensions (newer leaves carry OS version fields, for example) are ignored: only this one is read.
-        var extension = credentialCertificate.Extensions[NonceExtensionOid]
+        var extension = credentialCertificate.Extension(NonceExtensionOid)
             ?? throw new FormatException($"The credential certificate has no nonce extension ({NonceExtensionOid}).");
         try
         {
-            var reader = new AsnReader(extension.RawData, AsnEncodingRules.DER);
+            var reader = new AsnReader(extension.Value, AsnEncodingRules.DER);
             var sequence = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
             var tagged = sequence.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
@@ -50,18 +50,29 @@ internal static class AppAttestCredentialCertificate
     /// attestation's checks but the signature, and the key is Apple's to vouch for once the chain verifies. Its shape is
     /// still checked: an EC key on P-256, an uncompressed point of 65 bytes.
     /// </remarks>
-    public static (byte[] Point, byte[] SubjectPublicKeyInfo) ReadKey(X509Certificate2 credentialCertificate)
+    public static (byte[] Point, byte[] SubjectPublicKeyInfo) ReadKey(DerCertificate credentialCertificate)
     {
-        var key = credentialCertificate.PublicKey;
-        var point = key.EncodedKeyValue.RawData;
-        if (key.Oid.Value != EcPublicKeyOid
-            || key.EncodedParameters?.RawData is not { } parameters || !parameters.AsSpan().SequenceEqual(P256Parameters)
-            || point.Length != 65
-            || point[0] != 0x04)
+        try
+        {
+            // SubjectPublicKeyInfo ::= SEQUENCE { algorithm SEQUENCE { id-ecPublicKey, namedCurve }, subjectPublicKey BIT STRING }
+            var reader = new AsnReader(credentialCertificate.SubjectPublicKeyInfo, AsnEncodingRules.DER);
+            var spki = reader.ReadSequence();
+            var algorithm = spki.ReadSequence();
+            var oid = algorithm.ReadObjectIdentifier();
+            var parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : default;
+            algorithm.ThrowIfNotEmpty();
+            var point = spki.ReadBitString(out var unusedBits);
+            spki.ThrowIfNotEmpty();
+            if (oid != EcPublicKeyOid || !parameters.Span.SequenceEqual(P256Parameters) || unusedBits != 0 || point.Length != 65 || point[0] != 0x04)
+            {
+                throw new FormatException("The credential certificate's key is not an ECDSA P-256 key.");
+            }
+
+            return (point, credentialCertificate.SubjectPublicKeyInfo.ToArray());
+        }
+        catch (AsnContentException)
         {
             throw new FormatException("The credential certificate's key is not an ECDSA P-256 key.");
         }
-
-        return (point, key.ExportSubjectPublicKeyInfo());
     }
 }

@@ -1,7 +1,9 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Errors;
 using Attestation.Core.Text;
 
@@ -101,12 +103,12 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
             throw AppleRefusals.AttestationInvalid($"x5c holds {attestation.Certificates.Count} certificates; App Attest sends the credential certificate and its intermediate.");
         }
 
-        using var credentialCertificate = LoadCertificate(attestation.Certificates[0]);
+        var credentialCertificate = ReadCertificate(attestation.Certificates[0]);
         try
         {
             return VerifySteps(attestation, authenticatorData, credentialCertificate, keyId, appId, allowDevelopment, clientDataHash, at);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
         {
             // A certificate that parses but cannot be used (a malformed key or extension list) is broken evidence too.
             throw AppleRefusals.AttestationInvalid("A certificate of x5c cannot be processed.");
@@ -117,7 +119,7 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
     private AppleAttestationResult VerifySteps(
         AppAttestAttestationObject attestation,
         AppAttestAuthenticatorData authenticatorData,
-        X509Certificate2 credentialCertificate,
+        DerCertificate credentialCertificate,
         byte[] keyId,
         string appId,
         bool allowDevelopment,
@@ -183,20 +185,21 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
         return new AppleAttestationResult(certifiedKeyId, environment, authenticatorData.SignCount, subjectPublicKeyInfo, attestation.Receipt);
     }
 
-    private static X509Certificate2 LoadCertificate(byte[] der)
+    // The leaf is new on every call: read with System.Formats.Asn1, not X509Certificate2 (see DerCertificate).
+    private static DerCertificate ReadCertificate(byte[] der)
     {
         try
         {
-            return X509CertificateLoader.LoadCertificate(der);
+            return DerCertificate.Read(der);
         }
-        catch (CryptographicException)
+        catch (AsnContentException)
         {
             throw AppleRefusals.AttestationInvalid("A certificate of x5c is not a DER X.509 certificate.");
         }
     }
 
     /// <summary>What the credential certificate certifies; a malformed extension or key is broken evidence.</summary>
-    private static T Certified<T>(Func<X509Certificate2, T> read, X509Certificate2 credentialCertificate)
+    private static T Certified<T>(Func<DerCertificate, T> read, DerCertificate credentialCertificate)
     {
         try
         {
