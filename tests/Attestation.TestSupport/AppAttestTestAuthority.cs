@@ -86,7 +86,7 @@ public sealed class AppAttestTestAuthority : IDisposable
         writer.WriteByteString(leaf.RawData);
         if (shape.IncludeIntermediate)
         {
-            writer.WriteByteString(IntermediateCertificate.RawData);
+            writer.WriteByteString(shape.Intermediate ?? IntermediateCertificate.RawData);
         }
 
         writer.WriteEndArray();

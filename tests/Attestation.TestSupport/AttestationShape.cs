@@ -41,6 +41,9 @@ public sealed record AttestationShape(string AppId, byte[] ClientDataHash, DateT
 
     public bool IncludeIntermediate { get; init; } = true;
 
+    /// <summary>The DER sent as the intermediate, when it should not be the authority's own.</summary>
+    public byte[]? Intermediate { get; init; }
+
     public byte[] TrailingAuthDataBytes { get; init; } = [];
 
     public byte[] Receipt { get; init; } = [0x30, 0x80, 0x06, 0x09];

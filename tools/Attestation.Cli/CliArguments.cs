@@ -110,6 +110,27 @@ public sealed class CliArguments
             : throw new CliUsageException($"{option} '{text}' is not a whole number.");
     }
 
+    /// <summary>The option every <c>verify</c> kind takes: run the same command N times in one process (docs/cli.md).</summary>
+    public const string RepeatOption = "--repeat";
+
+    /// <summary>The most repetitions accepted: enough for any measurement, and a typo cannot keep the tool busy for days.</summary>
+    public const int MaxRepeat = 10_000_000;
+
+    /// <summary>The <c>--repeat</c> count, or null when it was not given.</summary>
+    /// <exception cref="CliUsageException">It is not a whole number from 1 to <see cref="MaxRepeat"/>.</exception>
+    public int? Repeat()
+    {
+        var text = Optional(RepeatOption);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= MaxRepeat
+            ? count
+            : throw new CliUsageException($"{RepeatOption} '{text}' is not a whole number from 1 to {MaxRepeat}.");
+    }
+
     /// <summary>Hex text as bytes.</summary>
     /// <exception cref="CliUsageException">The text is not hex.</exception>
     public static byte[] Hex(string option, string text)

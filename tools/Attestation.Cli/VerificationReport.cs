@@ -35,12 +35,23 @@ public sealed class VerificationReport
         return new(false, error.Code.ToWireName(), error.Detail, facts);
     }
 
-    public string ToJson() =>
-        new JsonObject
+    public string ToJson() => ToJsonObject().ToJsonString(Compact);
+
+    /// <summary>The report of a <c>--repeat</c> run: the last result, with the count and the rate measured.</summary>
+    public string ToJson(int repeat, double opsPerSecond)
+    {
+        var json = ToJsonObject();
+        json["repeat"] = repeat;
+        json["opsPerSecond"] = opsPerSecond;
+        return json.ToJsonString(Compact);
+    }
+
+    private JsonObject ToJsonObject() =>
+        new()
         {
             ["valid"] = Valid,
             ["code"] = Code,
             ["detail"] = Detail,
             ["facts"] = Facts.DeepClone(),
-        }.ToJsonString(Compact);
+        };
 }

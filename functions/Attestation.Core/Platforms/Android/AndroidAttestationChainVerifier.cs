@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Errors;
 
 namespace Attestation.Core.Platforms.Android;
@@ -73,7 +74,7 @@ public sealed class AndroidAttestationChainVerifier
         var signedCount = chain.Count - 1;
         if (root is null)
         {
-            root = _roots.FirstOrDefault(r => AndroidCertificateSignature.Verify(last, r.SubjectPublicKeyInfo))
+            root = _roots.FirstOrDefault(r => CertificateSignature.VerifyRemembered(last, r.SubjectPublicKeyInfo))
                 ?? throw Invalid("The certificate chain does not end at a Google hardware attestation root.");
             signedCount = chain.Count;
         }
@@ -98,8 +99,12 @@ public sealed class AndroidAttestationChainVerifier
                 throw Invalid($"Certificate {i} does not name certificate {i + 1} as its issuer.");
             }
 
-            // 4. Signatures link: each certificate is signed by the next one's key.
-            if (!AndroidCertificateSignature.Verify(certificate, issuer))
+            // 4. Signatures link: each certificate is signed by the next one's key. A CA's certificate comes back with every
+            //    device of its batch (factory) or every key of its device (remote provisioning), so its signature is
+            //    remembered by exact bytes; the leaf is new every time.
+            var issuerKey = issuer.PublicKey.ExportSubjectPublicKeyInfo();
+            var signed = i == 0 ? CertificateSignature.Verify(certificate, issuerKey) : CertificateSignature.VerifyRemembered(certificate, issuerKey);
+            if (!signed)
             {
                 throw Invalid($"The signature of certificate {i} does not verify with the key of certificate {i + 1}.");
             }

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.Android;
@@ -22,26 +23,8 @@ public sealed record AndroidAttestationRootKey(string Kind, byte[] SubjectPublic
 
         try
         {
-            switch (AndroidCertificateSignature.KeyKind(spki))
-            {
-                case "1.2.840.10045.2.1":
-                    using (var ec = ECDsa.Create())
-                    {
-                        ec.ImportSubjectPublicKeyInfo(spki, out _);
-                    }
-
-                    break;
-                case "1.2.840.113549.1.1.1":
-                    using (var rsa = RSA.Create())
-                    {
-                        rsa.ImportSubjectPublicKeyInfo(spki, out _);
-                    }
-
-                    break;
-                default:
-                    return null;
-            }
-
+            // Imports the key (EC or RSA), so that a key that cannot be used is refused at start.
+            _ = PublicKeySignature.AlgorithmOf(spki);
             return new AndroidAttestationRootKey("test", spki);
         }
         catch (Exception e) when (e is CryptographicException or AsnContentException or PlatformNotSupportedException)

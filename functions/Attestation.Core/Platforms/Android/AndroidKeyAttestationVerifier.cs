@@ -104,9 +104,10 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         ArgumentNullException.ThrowIfNull(policy);
 
         List<X509Certificate2> certificates;
+        bool[] owned;
         try
         {
-            certificates = LoadCertificates(chainDer);
+            (certificates, owned) = LoadCertificates(chainDer);
         }
         catch (AttestationException e)
         {
@@ -127,6 +128,13 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
             // 2. The chain: links, structure, dates, and a pinned Google root.
             var chain = _chains.Verify(certificates, at);
             rootKind = chain.RootKind;
+            for (var i = 1; i < certificates.Count; i++)
+            {
+                if (owned[i] && AndroidCertificateAuthorities.Keep(certificates[i]))
+                {
+                    owned[i] = false;
+                }
+            }
 
             // 3. Hardware only: a key that software keystore vouches for proves nothing about the device.
             if (description.AttestationSecurityLevel == KeySecurityLevel.Software)
@@ -196,9 +204,12 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         }
         finally
         {
-            foreach (var certificate in certificates)
+            for (var i = 0; i < certificates.Count; i++)
             {
-                certificate.Dispose();
+                if (owned[i])
+                {
+                    certificates[i].Dispose();
+                }
             }
         }
     }
@@ -206,28 +217,37 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
     /// <summary>docs/api.md's device id for Android: base64url SHA-256 of the attested key's SubjectPublicKeyInfo.</summary>
     internal static string DeviceIdOf(byte[] subjectPublicKeyInfo) => Base64Flexible.ToBase64Url(SHA256.HashData(subjectPublicKeyInfo));
 
-    private static List<X509Certificate2> LoadCertificates(IReadOnlyList<byte[]> chainDer)
+    // The leaf is parsed every time; a CA certificate kept from an earlier chain is reused (AndroidCertificateAuthorities).
+    // owned[i]: the certificate is this call's to dispose.
+    private static (List<X509Certificate2> Certificates, bool[] Owned) LoadCertificates(IReadOnlyList<byte[]> chainDer)
     {
         var certificates = new List<X509Certificate2>(chainDer.Count);
+        var owned = new bool[chainDer.Count];
         try
         {
-            foreach (var der in chainDer)
+            for (var i = 0; i < chainDer.Count; i++)
             {
+                var der = chainDer[i];
                 if (der.Length is 0 or > MaxCertificateLength)
                 {
                     throw new AttestationException(AttestationErrorCode.AttestationInvalid, "A certificate of the chain is empty or too large.");
                 }
 
-                certificates.Add(X509CertificateLoader.LoadCertificate(der));
+                var kept = i > 0 ? AndroidCertificateAuthorities.Find(der) : null;
+                owned[i] = kept is null;
+                certificates.Add(kept ?? X509CertificateLoader.LoadCertificate(der));
             }
 
-            return certificates;
+            return (certificates, owned);
         }
         catch (Exception e) when (e is CryptographicException or AttestationException)
         {
-            foreach (var certificate in certificates)
+            for (var i = 0; i < certificates.Count; i++)
             {
-                certificate.Dispose();
+                if (owned[i])
+                {
+                    certificates[i].Dispose();
+                }
             }
 
             throw e as AttestationException

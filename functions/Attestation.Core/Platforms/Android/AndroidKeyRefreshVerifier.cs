@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Text;
@@ -40,10 +41,9 @@ public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttes
         bool valid;
         try
         {
-            valid = AndroidCertificateSignature.VerifyData(publicKey, data, signature, HashAlgorithmName.SHA256, ecdsa: true)
-                || AndroidCertificateSignature.VerifyData(publicKey, data, signature, HashAlgorithmName.SHA256, ecdsa: false);
+            valid = PublicKeySignature.VerifyData(publicKey, PublicKeySignature.AlgorithmOf(publicKey), data, signature, HashAlgorithmName.SHA256);
         }
-        catch (Exception e) when (e is CryptographicException or AsnContentException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException or PlatformNotSupportedException)
         {
             valid = false;
         }

@@ -1,6 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Attestation.Core.Cryptography;
 
 namespace Attestation.Core.Platforms.Apple;
 
@@ -15,16 +15,21 @@ internal static class AppAttestCredentialCertificate
     /// <summary>The credCert extension holding the nonce.</summary>
     public const string NonceExtensionOid = "1.2.840.113635.100.8.2";
 
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+
+    // The DER of the named curve prime256v1 (1.2.840.10045.3.1.7), the parameters of a P-256 key.
+    private static readonly byte[] P256Parameters = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+
     /// <summary>The nonce: extension 1.2.840.113635.100.8.2 is a DER SEQUENCE holding one [1] OCTET STRING.</summary>
     /// <exception cref="FormatException">The extension is missing or malformed.</exception>
-    public static byte[] ReadNonce(X509Certificate2 credentialCertificate)
+    public static byte[] ReadNonce(DerCertificate credentialCertificate)
     {
         // Unknown extensions (newer leaves carry OS version fields, for example) are ignored: only this one is read.
-        var extension = credentialCertificate.Extensions[NonceExtensionOid]
+        var extension = credentialCertificate.Extension(NonceExtensionOid)
             ?? throw new FormatException($"The credential certificate has no nonce extension ({NonceExtensionOid}).");
         try
         {
-            var reader = new AsnReader(extension.RawData, AsnEncodingRules.DER);
+            var reader = new AsnReader(extension.Value, AsnEncodingRules.DER);
             var sequence = reader.ReadSequence();
             reader.ThrowIfNotEmpty();
             var tagged = sequence.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 1, isConstructed: true));
@@ -40,15 +45,34 @@ internal static class AppAttestCredentialCertificate
 
     /// <summary>The certified key: its uncompressed P-256 point (whose SHA-256 is the key id) and its SubjectPublicKeyInfo DER.</summary>
     /// <exception cref="FormatException">The key is not an ECDSA P-256 key.</exception>
-    /// <exception cref="CryptographicException">The key cannot be read.</exception>
-    public static (byte[] Point, byte[] SubjectPublicKeyInfo) ReadKey(X509Certificate2 credentialCertificate)
+    /// <remarks>
+    /// Read from the certificate's SubjectPublicKeyInfo rather than imported: importing costs more than the rest of the
+    /// attestation's checks but the signature, and the key is Apple's to vouch for once the chain verifies. Its shape is
+    /// still checked: an EC key on P-256, an uncompressed point of 65 bytes.
+    /// </remarks>
+    public static (byte[] Point, byte[] SubjectPublicKeyInfo) ReadKey(DerCertificate credentialCertificate)
     {
-        using var key = credentialCertificate.GetECDsaPublicKey();
-        if (key is null || key.KeySize != 256)
+        try
+        {
+            // SubjectPublicKeyInfo ::= SEQUENCE { algorithm SEQUENCE { id-ecPublicKey, namedCurve }, subjectPublicKey BIT STRING }
+            var reader = new AsnReader(credentialCertificate.SubjectPublicKeyInfo, AsnEncodingRules.DER);
+            var spki = reader.ReadSequence();
+            var algorithm = spki.ReadSequence();
+            var oid = algorithm.ReadObjectIdentifier();
+            var parameters = algorithm.HasData ? algorithm.ReadEncodedValue() : default;
+            algorithm.ThrowIfNotEmpty();
+            var point = spki.ReadBitString(out var unusedBits);
+            spki.ThrowIfNotEmpty();
+            if (oid != EcPublicKeyOid || !parameters.Span.SequenceEqual(P256Parameters) || unusedBits != 0 || point.Length != 65 || point[0] != 0x04)
+            {
+                throw new FormatException("The credential certificate's key is not an ECDSA P-256 key.");
+            }
+
+            return (point, credentialCertificate.SubjectPublicKeyInfo.ToArray());
+        }
+        catch (AsnContentException)
         {
             throw new FormatException("The credential certificate's key is not an ECDSA P-256 key.");
         }
-
-        return (credentialCertificate.PublicKey.EncodedKeyValue.RawData, key.ExportSubjectPublicKeyInfo());
     }
 }

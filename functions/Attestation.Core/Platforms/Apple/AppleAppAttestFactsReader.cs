@@ -1,5 +1,6 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using Attestation.Core.Cryptography;
 
 namespace Attestation.Core.Platforms.Apple;
 
@@ -39,12 +40,11 @@ public static class AppleAppAttestFactsReader
         {
             try
             {
-                using var certificate = X509CertificateLoader.LoadCertificate(attestation.Certificates[0]);
-                var (point, subjectPublicKeyInfo) = AppAttestCredentialCertificate.ReadKey(certificate);
+                var (point, subjectPublicKeyInfo) = AppAttestCredentialCertificate.ReadKey(DerCertificate.Read(attestation.Certificates[0]));
                 keyId = SHA256.HashData(point);
                 publicKey = subjectPublicKeyInfo;
             }
-            catch (Exception e) when (e is CryptographicException or FormatException)
+            catch (Exception e) when (e is AsnContentException or FormatException)
             {
                 // As above: the credential id, if any, stands for the key id.
             }

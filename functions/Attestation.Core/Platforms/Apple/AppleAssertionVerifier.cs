@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Text;
@@ -98,16 +99,22 @@ public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPoli
 
     private static bool SignatureVerifies(byte[] subjectPublicKeyInfo, byte[] nonce, byte[] signature)
     {
-        using var key = ECDsa.Create();
+        // The device's key is imported once and kept (PublicKeySignature): every refresh of a device uses the same key.
         try
         {
-            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
-        }
-        catch (CryptographicException)
-        {
-            throw new AttestationException(AttestationErrorCode.ProofInvalid, "The stored key of this device is not an ECDSA public key.");
-        }
+            if (PublicKeySignature.AlgorithmOf(subjectPublicKeyInfo) != PublicKeyAlgorithm.Ecdsa)
+            {
+                throw NotAnEcdsaKey();
+            }
 
-        return key.VerifyData(nonce, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            return PublicKeySignature.VerifyData(subjectPublicKeyInfo, PublicKeyAlgorithm.Ecdsa, nonce, signature, HashAlgorithmName.SHA256);
+        }
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
+        {
+            throw NotAnEcdsaKey();
+        }
     }
+
+    private static AttestationException NotAnEcdsaKey() =>
+        new(AttestationErrorCode.ProofInvalid, "The stored key of this device is not an ECDSA public key.");
 }

@@ -1,7 +1,9 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Attestation.Core.Cryptography;
 using Attestation.Core.Errors;
 using Attestation.Core.Text;
 
@@ -25,7 +27,7 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
     private const int MaxAttestationObjectTextLength = 64 * 1024;
 
     private readonly TimeProvider _timeProvider;
-    private readonly X509Certificate2Collection _trustedRoots;
+    private readonly AppAttestCertificateChain _chain;
 
     /// <summary>Creates a verifier that trusts Apple's App Attestation Root CA, plus <paramref name="testOnlyTrustedRoots"/>.</summary>
     /// <param name="timeProvider">The clock certificates are checked against in the backend.</param>
@@ -34,11 +36,7 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _trustedRoots = [AppleAppAttestRootCertificate.Load()];
-        foreach (var root in testOnlyTrustedRoots ?? [])
-        {
-            _trustedRoots.Add(root);
-        }
+        _chain = new AppAttestCertificateChain(testOnlyTrustedRoots);
     }
 
     public AppleAttestationEvidence ReadEvidence(JsonElement evidence)
@@ -100,22 +98,20 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
 
         var authenticatorData = AppleRefusals.ReadOrRefuse(() => AppAttestAuthenticatorData.Read(attestation.AuthenticatorData), AttestationErrorCode.AttestationInvalid, "attestation object");
 
-        var certificates = LoadCertificates(attestation.Certificates);
+        if (attestation.Certificates.Count is 0 or > 4)
+        {
+            throw AppleRefusals.AttestationInvalid($"x5c holds {attestation.Certificates.Count} certificates; App Attest sends the credential certificate and its intermediate.");
+        }
+
+        var credentialCertificate = ReadCertificate(attestation.Certificates[0]);
         try
         {
-            return VerifySteps(attestation, authenticatorData, certificates, keyId, appId, allowDevelopment, clientDataHash, at);
+            return VerifySteps(attestation, authenticatorData, credentialCertificate, keyId, appId, allowDevelopment, clientDataHash, at);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
         {
             // A certificate that parses but cannot be used (a malformed key or extension list) is broken evidence too.
             throw AppleRefusals.AttestationInvalid("A certificate of x5c cannot be processed.");
-        }
-        finally
-        {
-            foreach (var certificate in certificates)
-            {
-                certificate.Dispose();
-            }
         }
     }
 
@@ -123,18 +119,16 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
     private AppleAttestationResult VerifySteps(
         AppAttestAttestationObject attestation,
         AppAttestAuthenticatorData authenticatorData,
-        X509Certificate2Collection certificates,
+        DerCertificate credentialCertificate,
         byte[] keyId,
         string appId,
         bool allowDevelopment,
         byte[] clientDataHash,
         DateTimeOffset at)
     {
-        var credentialCertificate = certificates[0];
-
         // Step 1: x5c holds the credential certificate (credCert) first, then the intermediate; the chain must lead to
         // Apple's App Attestation Root CA and every certificate must be valid at the verification instant.
-        VerifyChain(certificates, at);
+        _chain.Verify(credentialCertificate, attestation.Certificates, at);
 
         // Steps 2 and 3: nonce = SHA-256(authData ‖ clientDataHash), over authData exactly as received (Apple's 2026 sample
         // carries bytes after the credential key although the ED flag is clear; they are covered, not rejected).
@@ -191,74 +185,21 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
         return new AppleAttestationResult(certifiedKeyId, environment, authenticatorData.SignCount, subjectPublicKeyInfo, attestation.Receipt);
     }
 
-    private void VerifyChain(X509Certificate2Collection certificates, DateTimeOffset at)
+    // The leaf is new on every call: read with System.Formats.Asn1, not X509Certificate2 (see DerCertificate).
+    private static DerCertificate ReadCertificate(byte[] der)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots);
-        for (var i = 1; i < certificates.Count; i++)
-        {
-            chain.ChainPolicy.ExtraStore.Add(certificates[i]);
-        }
-
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         try
         {
-            if (!chain.Build(certificates[0]))
-            {
-                var problems = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct();
-                throw AppleRefusals.AttestationInvalid($"The certificate chain does not lead to the Apple App Attestation Root CA at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ({string.Join(", ", problems)}).");
-            }
-
-            // The chain must end at a pinned root, not at a certificate that merely looks like one.
-            var root = chain.ChainElements[^1].Certificate;
-            if (!_trustedRoots.Cast<X509Certificate2>().Any(r => r.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span)))
-            {
-                throw AppleRefusals.AttestationInvalid("The certificate chain does not end at the Apple App Attestation Root CA.");
-            }
+            return DerCertificate.Read(der);
         }
-        finally
+        catch (AsnContentException)
         {
-            foreach (var element in chain.ChainElements)
-            {
-                element.Certificate.Dispose();
-            }
-        }
-    }
-
-    private static X509Certificate2Collection LoadCertificates(IReadOnlyList<byte[]> encoded)
-    {
-        if (encoded.Count is 0 or > 4)
-        {
-            throw AppleRefusals.AttestationInvalid($"x5c holds {encoded.Count} certificates; App Attest sends the credential certificate and its intermediate.");
-        }
-
-        var certificates = new X509Certificate2Collection();
-        try
-        {
-            foreach (var der in encoded)
-            {
-                certificates.Add(X509CertificateLoader.LoadCertificate(der));
-            }
-        }
-        catch (CryptographicException)
-        {
-            foreach (var certificate in certificates)
-            {
-                certificate.Dispose();
-            }
-
             throw AppleRefusals.AttestationInvalid("A certificate of x5c is not a DER X.509 certificate.");
         }
-
-        return certificates;
     }
 
     /// <summary>What the credential certificate certifies; a malformed extension or key is broken evidence.</summary>
-    private static T Certified<T>(Func<X509Certificate2, T> read, X509Certificate2 credentialCertificate)
+    private static T Certified<T>(Func<DerCertificate, T> read, DerCertificate credentialCertificate)
     {
         try
         {
