@@ -16,6 +16,8 @@ namespace Attestation.Core.Caching;
 /// exception: the loader decides what an outage looks like (for example <c>DependencyUnavailableException</c>).</item>
 /// <item>After a failure no load starts for <see cref="RefreshingValueOptions.RetryDelay"/>: callers get the last good
 /// value, or the remembered failure, at once.</item>
+/// <item>A caller that changed the outside system itself can apply that change to the held value at once
+/// (<see cref="Update"/>) instead of waiting for a reload; a loader can read on from the value held (only what changed).</item>
 /// <item>Ages are measured with <see cref="TimeProvider.GetTimestamp"/>, which is monotonic: a step of the wall clock
 /// neither expires nor revives a value.</item>
 /// <item>A caller's cancellation token ends only its own wait, never the shared load; the loader gets a token that
@@ -164,8 +166,8 @@ public sealed class RefreshingValue<T> : IDisposable
     /// knows how), without a load and without changing its age. A load running at the time of the call may have read the
     /// source before the change was written, so the change is applied to what that load returns as well: apply only
     /// changes that give the same result when applied again or to a newer value. Call it after the change is written to
-    /// the source, so that a load starting later reads it there. Returns false, applying nothing, when no value has been
-    /// loaded yet (the first load reads the change from the source).
+    /// the source, so that a load starting later reads it there. Returns false when no value has been loaded yet: nothing
+    /// is held to change (a first load already running still gets the change applied to what it returns).
     /// </summary>
     /// <param name="change">Makes the new value from the old one; it runs under this class's lock, so it must be quick and not throw.</param>
     /// <exception cref="ArgumentNullException"><paramref name="change"/> is null.</exception>
