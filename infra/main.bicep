@@ -76,6 +76,11 @@ param previousSigningKeyVersionUri string = ''
 @description('Name of the signing secret in Key Vault.')
 param signingSecretName string = 'token-signing-key'
 
+// The challenge MAC key lives in the signing key's vault (the backend reads both through one Key Vault client), and only
+// the Function App reads it: API Management's role covers the signing secret alone.
+@description('Name of the challenge MAC key secret in Key Vault (Attestation__ChallengeKey__SecretName); the postprovision hook creates it once.')
+param challengeSecretName string = 'challenge-key'
+
 @description('How often the app reads the secret versions again (hh:mm:ss): a rotation takes effect within this interval.')
 param signingKeyRefreshInterval string = '00:05:00'
 
@@ -120,8 +125,10 @@ param entraApiClientId string = ''
 @description('Hex SHA-256 (64 hex digits) of each key that may call verify without an Entra ID token (Attestation__Auth__VerifyKeySha256__N), comma-separated. Hashes only, never the keys.')
 param verifyKeySha256 string = ''
 
-@description('More app settings for the Function App, e.g. your apps: {"Attestation__Apps__0__AppId": "com.contoso.app", "Attestation__Apps__0__Platforms__0": "apple-app-attest", ...}.')
-param additionalAppSettings object = {}
+// A string holding a JSON object, not an object, for the reason verifyKeySha256 is a string: azd releases before about
+// February 2026 pass an object parameter's azd environment value through as a string, which ARM refuses.
+@description('More app settings for the Function App, as the text of a JSON object (azd ADDITIONAL_APP_SETTINGS), e.g. service-wide platform settings: {"Attestation__PlayIntegrity__Timeout": "00:00:10"}. Empty: none. Every provision writes the whole set of app settings, so a setting added anywhere else (the portal) is removed by the next provision.')
+param additionalAppSettings string = ''
 
 // Purge protection keeps a deleted vault's name taken for its retention (90 days), and the name is fixed per subscription,
 // environment and region: after `azd down`, the same environment could not create its vault again. A new suffix gives
@@ -161,6 +168,7 @@ var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tok
 // dropped (a hex hash has none), empty items skipped. A malformed hash still stops the app at start. (Inline rather than a
 // user-defined function, which would switch the compiled template to languageVersion 2.0.)
 var verifyKeyHashes = filter(split(replace(replace(replace(replace(verifyKeySha256, '[', ''), ']', ''), '"', ''), ' ', ''), ','), hash => !empty(hash))
+var additionalSettings = json(empty(trim(additionalAppSettings)) ? '{}' : additionalAppSettings)
 // azd passes an unset ENTRA_TENANT_ID as '', which would replace the parameter's default.
 var effectiveEntraTenantId = empty(entraTenantId) ? subscription().tenantId : entraTenantId
 
@@ -239,6 +247,7 @@ module functionApp 'modules/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     keyVaultUri: keyVault.outputs.keyVaultUri
     signingSecretName: signingSecretName
+    challengeSecretName: challengeSecretName
     signingKeyRefreshInterval: signingKeyRefreshInterval
     tokenIssuer: effectiveTokenIssuer
     tokenAudience: tokenAudience
@@ -250,7 +259,7 @@ module functionApp 'modules/function-app.bicep' = {
     entraTenantId: effectiveEntraTenantId
     entraApiClientId: entraApiClientId
     verifyKeySha256: verifyKeyHashes
-    additionalAppSettings: additionalAppSettings
+    additionalAppSettings: additionalSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -290,6 +299,7 @@ output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.storageAccountName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.keyVaultName
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.keyVaultUri
 output SIGNING_SECRET_NAME string = signingSecretName
+output CHALLENGE_SECRET_NAME string = challengeSecretName
 output AZURE_API_MANAGEMENT_NAME string = apiManagement.outputs.apiManagementName
 output AZURE_API_MANAGEMENT_ID string = apiManagement.outputs.apiManagementId
 output API_MANAGEMENT_IDENTITY_CLIENT_ID string = identities.outputs.apiManagementIdentityClientId

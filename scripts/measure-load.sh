@@ -38,4 +38,4 @@ run() {
 
 run "verify (token check; revocation from memory, no storage call)" /api/v1/verify "{\"token\":\"$token\"}"
 run "verify of a malformed token (the same route's own speed)" /api/v1/verify '{"token":"a.b.c"}'
-run "challenge (one table insert)" /api/v1/challenge '{"appId":"com.contoso.demo"}'
+run "challenge (sealed, no storage)" /api/v1/challenge '{"appId":"com.contoso.demo"}'

@@ -2,7 +2,8 @@
 # Serves the backend locally without Azure Functions Core Tools:
 #   installs Azurite from package-lock.json if it is missing, starts it (data in .azurite/, git-ignored),
 #   and serves the Functions app's own function classes on http://127.0.0.1:${PORT:-7071} with the demo apps
-#   of local.settings.sample.json (or your local.settings.json). Ctrl-C stops both.
+#   of local.settings.sample.json (or your local.settings.json), built in ${CONFIGURATION:-Release} (CONFIGURATION=Debug for a
+#   debugger-friendly build). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,4 +38,4 @@ else
   echo "Azurite started (blob 10000, queue 10001, table 10002; data in .azurite/)."
 fi
 
-dotnet run --project tools/Attestation.LocalHost -- --urls "http://127.0.0.1:${PORT:-7071}"
+dotnet run --project tools/Attestation.LocalHost -c "${CONFIGURATION:-Release}" -- --urls "http://127.0.0.1:${PORT:-7071}"

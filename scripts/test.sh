@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, from a clean clone:
-#   installs Azurite from package-lock.json (npm ci) and the NuGet packages (dotnet restore),
+#   installs Azurite from package-lock.json (npm ci), the NuGet packages (dotnet restore) and PowerShell (dotnet tool restore),
 #   builds with warnings as errors and checks formatting,
 #   starts its own Azurite table service on a free port, runs every test project, stops Azurite,
 #   and ends with one line of totals over all test projects: "N passed, N failed".
@@ -19,6 +19,8 @@ fi
 
 echo "== dotnet restore and build"
 dotnet restore Serverless.sln
+# PowerShell, pinned in .config/dotnet-tools.json: the infrastructure tests run the hooks' PowerShell twins with it.
+dotnet tool restore
 dotnet build Serverless.sln --no-restore -warnaserror
 
 echo "== dotnet format --verify-no-changes"

@@ -53,6 +53,9 @@ public static class AttestationBackend
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(runsInAzure));
+        services.AddOptions<ChallengeKeyOptions>().Bind(configuration.GetSection(ChallengeKeyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChallengeKeyOptions>>(provider =>
+            new ChallengeKeyOptionsValidator(provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri is not null, runsInAzure));
         services.AddOptions<TableStorageOptions>().Bind(configuration.GetSection(TableStorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
@@ -82,9 +85,10 @@ public static class AttestationBackend
         services.AddSingleton<AttestationMetrics>();
         services.AddAttestationTelemetry(configuration);
 
-        // Table Storage. Client options registered by the caller win (tests add a policy that counts requests).
+        // Table Storage. A TableStorage registered by the caller wins, and so do client options registered by the caller
+        // (tests count the requests that reach Azurite).
         services.TryAddSingleton(_ => TableStorage.CreateClientOptions());
-        services.AddSingleton(provider =>
+        services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
             var clientOptions = provider.GetRequiredService<TableClientOptions>();
@@ -93,7 +97,7 @@ public static class AttestationBackend
                 : new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>(), clientOptions);
             return new TableStorage(service, options.TablePrefix);
         });
-        services.AddSingleton<IChallengeStore, TableChallengeStore>();
+        services.AddSingleton<IUsedChallengeStore, TableUsedChallengeStore>();
         services.AddSingleton<IDeviceStore, TableDeviceStore>();
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
         services.AddSingleton<IRevocationLog>(provider => new TableRevocationLog(provider.GetRequiredService<TableStorage>()));
@@ -144,6 +148,23 @@ public static class AttestationBackend
                 options.RefreshInterval,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<KeyVaultSigningKeyProvider>>());
+        });
+
+        // The challenge key: from the signing key's vault when one is configured, configuration otherwise (the local run).
+        services.AddSingleton<IChallengeKeyProvider>(provider =>
+        {
+            if (provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri is null)
+            {
+                return new ConfigurationChallengeKeyProvider(provider.GetRequiredService<IOptions<ChallengeKeyOptions>>());
+            }
+
+            var options = provider.GetRequiredService<IOptions<ChallengeKeyOptions>>().Value;
+            return new KeyVaultChallengeKeyProvider(
+                provider.GetRequiredService<SecretClient>(),
+                options.SecretName,
+                options.RefreshInterval,
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<KeyVaultChallengeKeyProvider>>());
         });
 
         return services;

@@ -41,6 +41,9 @@ param keyVaultUri string
 @description('Name of the signing secret in Key Vault.')
 param signingSecretName string
 
+@description('Name of the challenge MAC key secret in the same vault (Attestation__ChallengeKey__SecretName).')
+param challengeSecretName string
+
 @description('How often the app reads the Key Vault versions again (a new version signs from then on).')
 param signingKeyRefreshInterval string
 
@@ -169,6 +172,8 @@ var baseAppSettings = {
   Attestation__SigningKey__KeyVaultUri: keyVaultUri
   Attestation__SigningKey__SecretName: signingSecretName
   Attestation__SigningKey__RefreshInterval: signingKeyRefreshInterval
+  // The challenge MAC key: a secret of the same vault, read with the same identity; its previous version stays accepted.
+  Attestation__ChallengeKey__SecretName: challengeSecretName
 }
 
 // Who may call verify and the admin API (CallerAuthorization.cs). In Azure, with neither a key hash nor an app

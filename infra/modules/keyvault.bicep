@@ -1,7 +1,7 @@
-// The Key Vault that holds the token signing secret. RBAC authorization (no access policies), soft delete and purge
-// protection. The secret itself is not created here: a template would have to carry its value. The postprovision hook
-// (infra/scripts/postprovision.sh) creates it once as base64 of 32 random bytes; infra/scripts/rotate-signing-key.sh
-// adds new versions.
+// The Key Vault that holds the token signing secret, the challenge MAC key and the apps' Play Integrity keys. RBAC
+// authorization (no access policies), soft delete and purge protection. No secret is created here: a template would have
+// to carry its value. The postprovision hook (infra/scripts/postprovision.sh) creates the signing secret and the challenge
+// key once each as base64 of 32 random bytes; infra/scripts/rotate-signing-key.sh adds signing secret versions.
 
 @description('Azure region.')
 param location string
@@ -17,7 +17,7 @@ param keyVaultName string
 @maxValue(90)
 param softDeleteRetentionInDays int = 90
 
-@description('Principal id of the Function App identity: reads the signing secret.')
+@description('Principal id of the Function App identity: reads every secret (signing secret, challenge key, Play Integrity keys).')
 param functionPrincipalId string
 
 @description('Principal id of the API Management identity: reads the signing secret for its named values.')
@@ -76,9 +76,12 @@ resource functionReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-0
   }
 }
 
-// API Management reads the signing secret and nothing else: the vault also holds the apps' Play Integrity keys and
-// service account keys, which only the Function App needs. A role scoped to one secret needs that secret to exist, so
-// this assignment comes with the second pass of the postprovision hook, together with the named values that use it.
+// API Management reads the signing secret and nothing else: the vault also holds the challenge MAC key and the apps'
+// Play Integrity keys and service account keys, which only the Function App needs. A role scoped to one secret needs that
+// secret to exist, so this assignment comes with the second pass of the postprovision hook, together with the named
+// values that use it; as a new role can take minutes to apply, the hook provisions that pass again (bounded) until they
+// succeed. (A vault-wide role, which could be made in the first pass, would open the challenge key and the Play
+// Integrity keys to API Management; the backend reads all of them through one client of this one vault.)
 resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (signingSecretReady) {
   parent: vault
   name: signingSecretName

@@ -1,4 +1,4 @@
-// The Storage account: the backend's tables (challenges, devices, consumed tokens), the Functions host's own blobs and
+// The Storage account: the backend's tables (used challenges, devices, consumed tokens, apps), the Functions host's own blobs and
 // queues, and the Flex Consumption deployment container. Shared-key access is disabled: every client uses Entra ID.
 
 @description('Azure region.')
@@ -21,7 +21,7 @@ param functionPrincipalId string
 
 // The backend creates its tables on first use; creating them here lets the app start without the right to create tables.
 var tableNames = [
-  '${tablePrefix}challenges'
+  '${tablePrefix}usedchallenges'
   '${tablePrefix}devices'
   '${tablePrefix}consumedtokens'
   '${tablePrefix}apps'

@@ -2,12 +2,14 @@
 # Rotates the token signing secret without breaking a live token:
 #   1. API Management's "previous" key is pointed at the version that signs now (so it keeps verifying);
 #   2. a new version is added to Key Vault (base64 of 32 random bytes);
-#   3. API Management's "current" key (no version: it follows the newest) is refreshed at once instead of within 4 hours;
+#   3. API Management's "current" key (no version: it follows the newest) is refreshed at once instead of within 4 hours,
+#      and the script waits (bounded) until API Management reports the refresh done;
 #   4. each app instance signs with the new version from its next read of Key Vault (Attestation__SigningKey__RefreshInterval,
 #      5 minutes by default) and verifies both; a token whose kid it has not seen yet makes it read Key Vault at once.
 # Step 3 takes a few seconds after step 2; a token signed with the new version by an instance that reloads in exactly
 # that window is refused by the edge until the refresh ends, and the app simply attests or refreshes again.
 # Run it from the repository with an azd environment selected (it reads the outputs of main.bicep via azd env get-value).
+# infra/scripts/rotate-signing-key.ps1 does the same in PowerShell; keep the two alike.
 set -eu
 
 value() { azd env get-value "$1"; }
@@ -56,8 +58,33 @@ new_id=$(az keyvault secret set --vault-name "$vault" --name "$secret" --file "$
 rm -f "$file"
 echo "New version: ${new_id##*/}"
 
-# 3. "current" follows the newest version: refresh it now.
-az rest --method post \
-  --url "https://management.azure.com${apim_id}/namedValues/attestation-signing-key-current/refreshSecret?api-version=${api_version}" \
-  --output none
+# 3. "current" follows the newest version: refresh it now. Refresh Secret may also answer 202 and finish later, and until
+# it has, the edge refuses tokens signed with the new version: wait until the named value's last Key Vault status is newer
+# than before the request, and say whether it succeeded.
+current_url="https://management.azure.com${apim_id}/namedValues/attestation-signing-key-current"
+status_query="join(' ', [properties.keyVault.lastStatus.code || '', properties.keyVault.lastStatus.timeStampUtc || ''])"
+before=$(az rest --method get --url "${current_url}?api-version=${api_version}" --query "$status_query" --output tsv)
+az rest --method post --url "${current_url}/refreshSecret?api-version=${api_version}" --output none
+attempt=1
+while :; do
+  status=$(az rest --method get --url "${current_url}?api-version=${api_version}" --query "$status_query" --output tsv)
+  if [ "$status" != "$before" ] && [ -n "${status#* }" ]; then
+    case "$status" in
+      "Success "*) break ;;
+      *)
+        echo "API Management could not refresh attestation-signing-key-current from Key Vault: $status." >&2
+        echo "  ${new_id##*/} is in Key Vault and \"previous\" names ${current_id##*/}: fix the access and run" >&2
+        echo "  az rest --method post --url \"${current_url}/refreshSecret?api-version=${api_version}\"" >&2
+        exit 1
+        ;;
+    esac
+  fi
+  if [ "$attempt" -ge "$attempts" ]; then
+    echo "API Management has not reported the refresh of attestation-signing-key-current yet ($status); it refreshes within" >&2
+    echo "  4 hours by itself. Tokens signed with ${new_id##*/} are refused at the edge until then." >&2
+    exit 1
+  fi
+  attempt=$((attempt + 1))
+  sleep "${ROTATE_WAIT_SECONDS:-5}"
+done
 echo "API Management verifies ${new_id##*/} and ${current_id##*/}; the app signs with ${new_id##*/} within its refresh interval."

@@ -14,16 +14,19 @@ namespace Attestation.Functions.Tests;
 public sealed class KeyRotationTests : IAsyncLifetime
 {
     private const string SecretName = "token-signing-key";
+    private const string ChallengeKeySecretName = "challenge-key";
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private FakeKeyVaultServer _vault = null!;
     private RunningBackend _backend = null!;
     private string _v1 = "";
+    private string _c1 = "";
 
     public async Task InitializeAsync()
     {
         _vault = await FakeKeyVaultServer.StartAsync();
         _v1 = _vault.AddVersion(SecretName, Secret(1), _clock.GetUtcNow().AddDays(-1));
+        _c1 = _vault.AddVersion(ChallengeKeySecretName, Secret(11), _clock.GetUtcNow().AddDays(-1));
         var client = _vault.CreateSecretClient();
         _backend = await RunningBackend.StartAsync(
             services: s => s.AddSingleton(client).AddSingleton<TimeProvider>(_clock),
@@ -32,6 +35,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
                 $"--Attestation:SigningKey:KeyVaultUri={_vault.VaultUri}",
                 $"--Attestation:SigningKey:SecretName={SecretName}",
                 $"--Attestation:SigningKey:RefreshInterval={RefreshInterval}",
+                $"--Attestation:ChallengeKey:RefreshInterval={RefreshInterval}",
                 "--Attestation:Token:Lifetime=00:05:00",
             ]);
     }
@@ -120,6 +124,8 @@ public sealed class KeyRotationTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
+        // Both keys are loaded before the outage (a challenge loads the challenge key).
+        var challenge = await _backend.ChallengeAsync();
         _vault.Unavailable = true;
         var provider = Provider();
         await Assert.ThrowsAnyAsync<Exception>(() => provider.RefreshAsync());
@@ -128,8 +134,8 @@ public sealed class KeyRotationTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.ServiceUnavailable, degraded.StatusCode);
         }
 
-        // Cached keys keep serving tokens through the outage.
-        using (var attested = await _backend.AttestDebugAsync())
+        // Cached keys keep serving challenges and tokens through the outage.
+        using (var attested = await _backend.AttestDebugAsync(challenge: challenge))
         {
             Assert.Equal(HttpStatusCode.OK, attested.StatusCode);
         }
@@ -138,6 +144,59 @@ public sealed class KeyRotationTests : IAsyncLifetime
         await provider.RefreshAsync();
         using var recovered = await _backend.Client.GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task AChallengeOfThePreviousChallengeKeyIsRedeemedAfterARotationAndOneTwoVersionsBackIsRefused()
+    {
+        var sealedWithC1 = await _backend.ChallengeAsync();
+        _vault.AddVersion(ChallengeKeySecretName, Secret(12), _clock.GetUtcNow());
+        await PassTheChallengeKeyRefreshIntervalAsync();
+        var sealedWithC2 = await _backend.ChallengeAsync();
+        Assert.NotEqual(ChallengeKeyIdOf(sealedWithC1), ChallengeKeyIdOf(sealedWithC2));
+
+        using (var previous = await _backend.AttestDebugAsync(challenge: sealedWithC1))
+        {
+            Assert.Equal(HttpStatusCode.OK, previous.StatusCode);
+        }
+
+        _vault.AddVersion(ChallengeKeySecretName, Secret(13), _clock.GetUtcNow());
+        await PassTheChallengeKeyRefreshIntervalAsync();
+        using (var previous = await _backend.AttestDebugAsync(challenge: sealedWithC2))
+        {
+            Assert.Equal(HttpStatusCode.OK, previous.StatusCode);
+        }
+
+        // Sealed now by an instance that missed both rotations, so within its lifetime, but two versions back: refused.
+        var sealedWithC1Now = await IssueWithAsync(_c1, Secret(11));
+        using var refused = await _backend.AttestDebugAsync(challenge: sealedWithC1Now);
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "challenge_invalid");
+    }
+
+    private static string ChallengeKeyIdOf(string challenge) => Convert.ToHexString(System.Buffers.Text.Base64Url.DecodeFromChars(challenge).AsSpan(1, 4));
+
+    private async Task<string> IssueWithAsync(string version, string secret)
+    {
+        var keys = new Attestation.Core.Challenges.ChallengeKeySet(Attestation.Core.Challenges.ChallengeKey.FromBase64(version, secret)!, null);
+        var service = new Attestation.Core.Challenges.ChallengeService(
+            new Attestation.Azure.Tables.TableUsedChallengeStore(_backend.Services.GetRequiredService<Attestation.Azure.Tables.TableStorage>()),
+            new FixedChallengeKeys(keys),
+            _backend.Services.GetRequiredService<IOptions<Attestation.Core.Challenges.ChallengeOptions>>(),
+            _clock);
+        return (await service.IssueAsync(RunningBackend.DemoApp)).Value;
+    }
+
+    private async Task PassTheChallengeKeyRefreshIntervalAsync()
+    {
+        var provider = (KeyVaultChallengeKeyProvider)_backend.Services.GetRequiredService<Attestation.Core.Challenges.IChallengeKeyProvider>();
+        _clock.Advance(RefreshInterval);
+        await provider.BackgroundRefresh;
+        await Provider().BackgroundRefresh;
+    }
+
+    private sealed class FixedChallengeKeys(Attestation.Core.Challenges.ChallengeKeySet keys) : Attestation.Core.Challenges.IChallengeKeyProvider
+    {
+        public ValueTask<Attestation.Core.Challenges.ChallengeKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(keys);
     }
 
     private KeyVaultSigningKeyProvider Provider() => (KeyVaultSigningKeyProvider)_backend.Services.GetRequiredService<ISigningKeyProvider>();

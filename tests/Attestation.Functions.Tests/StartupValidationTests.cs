@@ -10,6 +10,8 @@ public class StartupValidationTests
     [InlineData("--Attestation:Apps:1:Platforms:0=windows-hello", "unknown platform 'windows-hello'")]
     [InlineData("--Attestation:Token:Lifetime=02:00:00", "Attestation:Token:Lifetime must be between 1 second and 1 hour")]
     [InlineData("--Attestation:SigningKey:Current:Secret=c2hvcnQ=", "Attestation:SigningKey:Current:Secret must be base64")]
+    [InlineData("--Attestation:ChallengeKey:Current:Secret=c2hvcnQ=", "Attestation:ChallengeKey:Current:Secret must be base64")]
+    [InlineData("--Attestation:ChallengeKey:Current:Version=", "Attestation:ChallengeKey:Current:Version is required")]
     [InlineData("--Attestation:Storage:ConnectionString=", "Attestation:Storage:TableServiceUri")]
     public async Task ABadSettingStopsTheStart(string setting, string expected)
     {

@@ -36,20 +36,33 @@ public sealed partial class AzdWiringTests
     }
 
     [Fact]
-    public void TheHooksExistAndAreExecutable()
+    public void EachHookHasAPosixScriptAndAPowerShellTwin()
     {
         var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
         var runs = Regex.Matches(yaml, @"(?m)^\s+run: \./(\S+)\s*$").Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal(["infra/scripts/postprovision.sh", "infra/scripts/preprovision.sh"], runs.Order(StringComparer.Ordinal));
-        Assert.Matches(@"(?m)^  preprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/preprovision\.sh", yaml);
-        Assert.Matches(@"(?m)^  postprovision:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/postprovision\.sh", yaml);
-        Assert.All(runs, run =>
+        Assert.Equal(
+            ["infra/scripts/postprovision.ps1", "infra/scripts/postprovision.sh", "infra/scripts/preprovision.ps1", "infra/scripts/preprovision.sh"],
+            runs.Order(StringComparer.Ordinal));
+        foreach (var hook in new[] { "preprovision", "postprovision" })
         {
-            var path = Path.Combine(Root, run);
-            Assert.True(File.Exists(path));
-            Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(path) & UnixFileMode.UserExecute);
-        });
+            Assert.Matches($@"(?m)^  {hook}:\s*\n    posix:\s*\n      shell: sh\s*\n      run: \./infra/scripts/{hook}\.sh\s*\n      interactive: false\s*\n      continueOnError: false\s*\n    windows:\s*\n      shell: pwsh\s*\n      run: \./infra/scripts/{hook}\.ps1\s*\n      interactive: false\s*\n      continueOnError: false", yaml);
+        }
+
+        Assert.All(runs, run => Assert.True(File.Exists(Path.Combine(Root, run))));
+        Assert.All(runs.Where(r => r.EndsWith(".sh", StringComparison.Ordinal)), run =>
+            Assert.NotEqual(UnixFileMode.None, File.GetUnixFileMode(Path.Combine(Root, run)) & UnixFileMode.UserExecute));
+    }
+
+    [Fact]
+    public void EveryScriptOfInfraHasItsTwin()
+    {
+        var scripts = Directory.GetFiles(Path.Combine(Root, "infra", "scripts")).Select(Path.GetFileName).ToList();
+
+        var posix = scripts.Where(s => s!.EndsWith(".sh", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension);
+        var powerShell = scripts.Where(s => s!.EndsWith(".ps1", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension);
+
+        Assert.Equal(posix.Order(StringComparer.Ordinal), powerShell.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -67,15 +80,21 @@ public sealed partial class AzdWiringTests
 
     [Theory]
     [InlineData("postprovision.sh")]
+    [InlineData("postprovision.ps1")]
     [InlineData("rotate-signing-key.sh")]
+    [InlineData("rotate-signing-key.ps1")]
     public async Task TheEnvironmentValuesTheScriptsReadAreOutputsOfMain(string script)
     {
         var template = await CompiledTemplate.GetAsync();
         var outputs = template.Root["outputs"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
 
-        // SIGNING_SECRET_READY is the hook's own flag; ROTATE_WAIT_* are the rotation's wait bounds, overridable by hand.
-        var read = EnvironmentRead().Matches(text).Select(m => m.Groups[1].Value).Where(n => n != "SIGNING_SECRET_READY" && !n.StartsWith("ROTATE_WAIT_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        // SIGNING_SECRET_READY is the hook's own flag; HOOK_* and ROTATE_WAIT_* are wait bounds, overridable by hand;
+        // AZURE_PRINCIPAL_ID is azd's own value (the signed-in principal), not an output.
+        string[] notOutputs = ["SIGNING_SECRET_READY", "AZURE_PRINCIPAL_ID"];
+        var read = EnvironmentRead().Matches(text).Select(m => m.Groups[1].Value)
+            .Where(n => !notOutputs.Contains(n) && !n.StartsWith("ROTATE_WAIT_", StringComparison.Ordinal) && !n.StartsWith("HOOK_", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
 
         Assert.NotEmpty(read);
         Assert.Subset(outputs, read);
@@ -86,9 +105,12 @@ public sealed partial class AzdWiringTests
     [InlineData("PREVIOUS_SIGNING_KEY_VERSION_URI", "previousSigningKeyVersionUri")]
     public void WhatTheScriptsSetInTheEnvironmentReachesItsParameter(string variable, string parameter)
     {
-        var scripts = string.Concat(Directory.GetFiles(Path.Combine(Root, "infra", "scripts"), "*.sh").Select(File.ReadAllText));
+        foreach (var pattern in new[] { "*.sh", "*.ps1" })
+        {
+            var scripts = string.Concat(Directory.GetFiles(Path.Combine(Root, "infra", "scripts"), pattern).Select(File.ReadAllText));
+            Assert.Contains($"azd env set {variable} ", scripts, StringComparison.Ordinal);
+        }
 
-        Assert.Contains($"azd env set {variable} ", scripts, StringComparison.Ordinal);
         Assert.StartsWith($"${{{variable}=", ParametersFile()[parameter]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -132,10 +154,25 @@ public sealed partial class AzdWiringTests
         Assert.DoesNotContain("--value", text, StringComparison.Ordinal);
     }
 
+    // GetTempFileName creates the file with mode 600 on Unix (mkstemp) and in the user's own temporary folder on Windows.
+    [Theory]
+    [InlineData("postprovision.ps1")]
+    [InlineData("rotate-signing-key.ps1")]
+    public void ThePowerShellScriptsWriteTheSecretFromAPrivateFileAsBase64Of32RandomBytes(string script)
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
+
+        Assert.Contains("[Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))", text, StringComparison.Ordinal);
+        Assert.Contains("[System.IO.Path]::GetTempFileName()", text, StringComparison.Ordinal);
+        Assert.Contains("--file $file", text, StringComparison.Ordinal);
+        Assert.Contains("Remove-Item -Force $file", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("--value", text, StringComparison.Ordinal);
+    }
+
     private static JsonObject ParametersFile() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "infra", "main.parameters.json")))!["parameters"]!.AsObject();
 
-    // ${NAME}, ${NAME:-x}, ${NAME:?x} in a script, or `value NAME` (azd env get-value) in rotate-signing-key.sh.
-    [GeneratedRegex(@"(?:\$\{|value )([A-Z][A-Z0-9_]+)")]
+    // ${NAME}, ${NAME:-x}, ${NAME:?x} in a POSIX script, $env:NAME in PowerShell, or `value NAME` (azd env get-value).
+    [GeneratedRegex(@"(?:\$\{|value |\$env:)([A-Z][A-Z0-9_]+)")]
     private static partial Regex EnvironmentRead();
 }

@@ -91,22 +91,125 @@ public sealed partial class DeploymentParameterTests
         Assert.Equal(expected, values.AsArray().Select(v => v!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("", "{}")]
+    [InlineData("  ", "{}")]
+    [InlineData("{}", "{}")]
+    [InlineData("{\"Attestation__PlayIntegrity__Timeout\": \"00:00:10\"}", "{\"Attestation__PlayIntegrity__Timeout\":\"00:00:10\"}")]
+    public async Task AdditionalAppSettingsAreReadFromTheTextOfAJsonObject(string text, string expected)
+    {
+        var value = await EvaluateAsync("additionalSettings", "additionalAppSettings", text);
+
+        Assert.Equal(expected, value.ToJsonString());
+    }
+
+    [Fact]
+    public async Task AdditionalAppSettingsArriveAsAStringAndReachTheAppSettingsAsAnObject()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        Assert.Equal("string", template.Root["parameters"]!["additionalAppSettings"]!["type"]!.GetValue<string>());
+        Assert.Equal("${ADDITIONAL_APP_SETTINGS=}", ParametersFile()["additionalAppSettings"]!["value"]!.GetValue<string>());
+        Assert.Equal("[variables('additionalSettings')]", template.ModuleArguments("function-app")["additionalAppSettings"]!["value"]!.GetValue<string>());
+        Assert.Equal("object", template.Module("function-app")["parameters"]!["additionalAppSettings"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EveryParameterOfMainIsMappedFromTheAzdEnvironment()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var declared = template.Root["parameters"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+
+        var mapped = ParametersFile().Select(p => p.Key).Order(StringComparer.Ordinal);
+
+        Assert.Equal(declared, mapped);
+        Assert.All(ParametersFile(), p => Assert.Matches(@"^\$\{[A-Z][A-Z0-9_]*(=[^}]*)?\}$", p.Value!["value"]!.GetValue<string>()));
+    }
+
+    // azd substitutes the environment value into the string and converts it to a bool or an int for such a parameter; an
+    // array or object parameter stays a string in azd releases before about February 2026 (Azure/azure-dev pull request
+    // 6694 added the JSON parsing), which ARM refuses, so no mapped parameter is an array or an object.
+    [Fact]
+    public async Task EachMappingsDefaultIsTheTemplatesDefaultInTheParametersType()
+    {
+        var template = await CompiledTemplate.GetAsync();
+
+        foreach (var (name, mapping) in ParametersFile())
+        {
+            var parameter = template.Root["parameters"]![name]!;
+            var type = parameter["type"]!.GetValue<string>();
+            var match = Regex.Match(mapping!["value"]!.GetValue<string>(), @"^\$\{[A-Z0-9_]+(?:=(?<default>[^}]*))?\}$");
+            Assert.Contains(type, new[] { "string", "int", "bool" });
+            if (!match.Groups["default"].Success)
+            {
+                Assert.True(parameter["defaultValue"] is null || name == "principalId", $"{name} has a default the mapping drops.");
+                continue;
+            }
+
+            var text = match.Groups["default"].Value;
+            var expected = parameter["defaultValue"];
+            switch (type)
+            {
+                case "int":
+                    Assert.Equal(expected!.GetValue<int>(), int.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case "bool":
+                    Assert.Equal(expected!.GetValue<bool>(), bool.Parse(text));
+                    break;
+                case "string" when name == "entraTenantId":
+                    // An empty value means the subscription's tenant, the template's default (effectiveEntraTenantId).
+                    Assert.Equal("", text);
+                    Assert.Equal("[subscription().tenantId]", expected!.GetValue<string>());
+                    break;
+                default:
+                    Assert.Equal(expected!.GetValue<string>(), text);
+                    break;
+            }
+
+            if (parameter["allowedValues"] is JsonArray allowed && text.Length > 0)
+            {
+                Assert.Contains(text, allowed.Select(v => v!.ToString()));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("tokenIssuer", "TOKEN_ISSUER")]
+    [InlineData("tokenLifetime", "TOKEN_LIFETIME")]
+    [InlineData("attestationCallsPerMinute", "ATTESTATION_CALLS_PER_MINUTE")]
+    [InlineData("deviceCallsPerMinute", "DEVICE_CALLS_PER_MINUTE")]
+    [InlineData("additionalAppSettings", "ADDITIONAL_APP_SETTINGS")]
+    [InlineData("challengeSecretName", "CHALLENGE_SECRET_NAME")]
+    public void TheSettingsADeployerChangesHaveTheirDocumentedEnvironmentName(string parameter, string variable)
+    {
+        var guide = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "deploy.md"));
+
+        Assert.StartsWith($"${{{variable}=", ParametersFile()[parameter]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(variable, guide, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// main.bicep's own <c>verifyKeyHashes</c> expression, as written there, evaluated offline by <c>bicep build-params</c>
     /// with <c>verifyKeySha256</c> set to <paramref name="text"/>.
     /// </summary>
-    private static async Task<JsonNode> EvaluateVerifyKeyHashesAsync(string text)
+    private static Task<JsonNode> EvaluateVerifyKeyHashesAsync(string text) => EvaluateAsync("verifyKeyHashes", "verifyKeySha256", text);
+
+    /// <summary>
+    /// main.bicep's own declaration of the variable <paramref name="variable"/>, as written there, evaluated offline by
+    /// <c>bicep build-params</c> with the parameter <paramref name="parameter"/> set to <paramref name="text"/>.
+    /// </summary>
+    private static async Task<JsonNode> EvaluateAsync(string variable, string parameter, string text)
     {
         var main = await File.ReadAllTextAsync(CompiledTemplate.MainBicep);
-        var expression = VerifyKeyHashesDeclaration().Match(main).Groups[1].Value;
-        Assert.Contains("verifyKeySha256", expression, StringComparison.Ordinal);
+        var expression = Regex.Match(main, $@"(?m)^var {variable} = (.+)$").Groups[1].Value;
+        Assert.Contains(parameter, expression, StringComparison.Ordinal);
 
         var folder = Directory.CreateTempSubdirectory("bicep-eval-");
         try
         {
             var file = Path.Combine(folder.FullName, "evaluate.bicepparam");
             var literal = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
-            await File.WriteAllTextAsync(file, $"using none\nvar verifyKeySha256 = '{literal}'\nparam result = {expression}\n");
+            await File.WriteAllTextAsync(file, $"using none\nvar {parameter} = '{literal}'\nparam result = {expression}\n");
 
             var run = await BicepCli.RunAsync("build-params", file, "--stdout");
 
@@ -119,9 +222,6 @@ public sealed partial class DeploymentParameterTests
             folder.Delete(recursive: true);
         }
     }
-
-    [GeneratedRegex(@"(?m)^var verifyKeyHashes = (.+)$")]
-    private static partial Regex VerifyKeyHashesDeclaration();
 
     private static JsonObject ParametersFile() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "main.parameters.json")))!["parameters"]!.AsObject();

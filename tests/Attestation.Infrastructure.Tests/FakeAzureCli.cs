@@ -6,9 +6,10 @@ namespace Attestation.Infrastructure.Tests;
 /// <summary>
 /// Runs one of infra/scripts/*.sh with stubs of <c>az</c> and <c>azd</c> first on PATH: each stub records its arguments
 /// (one call a line, arguments separated by tabs) and prints a canned answer, so a test checks the requests a script
-/// would send without Azure. An answer is keyed by the command's leading words and, for <c>az rest</c>, its method
-/// (e.g. "az keyvault list-deleted", "az rest patch"); "KEY.N" answers the Nth such call, "KEY" every other one.
-/// A "KEY.rc" file sets the exit code.
+/// would send without Azure. An answer is keyed by the command's leading words and, for <c>az rest</c>, its method and
+/// the last segment of its URL's path (e.g. "az keyvault list-deleted", "az rest patch attestation-signing-key-previous");
+/// "KEY.N" answers the Nth such call, "KEY" every other one. A "KEY.rc" or "KEY.N.rc" file sets the exit code.
+/// The stubs are POSIX shell scripts on PATH, so a PowerShell script that calls <c>az</c> meets the same fake.
 /// </summary>
 public sealed class FakeAzureCli : IDisposable
 {
@@ -23,7 +24,9 @@ public sealed class FakeAzureCli : IDisposable
         done
         if [ "$tool" = az ] && [ "${1:-}" = rest ]; then
           method=$(printf '%s\n' "$@" | sed -n '/^--method$/{n;p;}')
-          key="az rest ${method:-get}"
+          url=$(printf '%s\n' "$@" | sed -n '/^--url$/{n;p;}')
+          segment=$(printf '%s' "${url%%\?*}" | sed 's#.*/##')
+          key="az rest ${method:-get} $segment"
         fi
         count_file="$FAKE_AZ_DIR/count.$key"
         n=$(( $(cat "$count_file" 2>/dev/null || echo 0) + 1 ))
@@ -31,6 +34,7 @@ public sealed class FakeAzureCli : IDisposable
         if [ -f "$FAKE_AZ_DIR/answers/$key.$n" ]; then cat "$FAKE_AZ_DIR/answers/$key.$n"
         elif [ -f "$FAKE_AZ_DIR/answers/$key" ]; then cat "$FAKE_AZ_DIR/answers/$key"
         fi
+        if [ -f "$FAKE_AZ_DIR/answers/$key.$n.rc" ]; then exit "$(cat "$FAKE_AZ_DIR/answers/$key.$n.rc")"; fi
         exit "$(cat "$FAKE_AZ_DIR/answers/$key.rc" 2>/dev/null || echo 0)"
         """;
 
@@ -52,23 +56,41 @@ public sealed class FakeAzureCli : IDisposable
     public void Answer(string key, string output, int exitCode = 0)
     {
         File.WriteAllText(Path.Combine(_folder.FullName, "answers", key), output);
+        var exitCodeFile = Path.Combine(_folder.FullName, "answers", key + ".rc");
         if (exitCode != 0)
         {
-            File.WriteAllText(Path.Combine(_folder.FullName, "answers", key + ".rc"), exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.WriteAllText(exitCodeFile, exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            File.Delete(exitCodeFile);
         }
     }
 
-    /// <summary>Runs infra/scripts/<paramref name="script"/> with <paramref name="environment"/> and the stubs on PATH.</summary>
+    /// <summary>
+    /// Runs infra/scripts/<paramref name="script"/> with <paramref name="environment"/> and the stubs on PATH: a .sh file
+    /// with <c>sh</c>, a .ps1 file with the PowerShell of the repository's tool manifest (.config/dotnet-tools.json).
+    /// </summary>
     public async Task<ScriptRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("sh")
+        var path = Path.Combine(RepositoryPaths.Root, "infra", "scripts", script);
+        var powerShell = script.EndsWith(".ps1", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(powerShell ? "dotnet" : "sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepositoryPaths.Root,
         };
-        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "infra", "scripts", script));
+        if (powerShell)
+        {
+            foreach (var argument in new[] { "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-File" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        start.ArgumentList.Add(path);
         start.Environment["PATH"] = $"{Path.Combine(_folder.FullName, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment["FAKE_AZ_DIR"] = _folder.FullName;
         foreach (var (name, value) in environment)
@@ -79,13 +101,20 @@ public sealed class FakeAzureCli : IDisposable
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{script} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(cancellation.Token);
 
         var callsFile = Path.Combine(_folder.FullName, "calls");
+        // Each run starts from no recorded call, so one fake can run a script and then its twin.
         var calls = File.Exists(callsFile)
             ? (await File.ReadAllLinesAsync(callsFile)).Select(line => (IReadOnlyList<string>)line.Split('\t')).ToList()
             : [];
+        File.Delete(callsFile);
+        foreach (var count in Directory.GetFiles(_folder.FullName, "count.*"))
+        {
+            File.Delete(count);
+        }
+
         return new ScriptRun(process.ExitCode, await output, await error, calls);
     }
 

@@ -79,6 +79,32 @@ public sealed class PreprovisionHookTests : IDisposable
     }
 
     [Fact]
+    public async Task ASoftDeletedApiManagementOfThisEnvironmentStopsTheProvisionWithThePurgeCommand()
+    {
+        _az.Answer("az group exists", "false\n");
+        _az.Answer("az apim deletedservice show", "2026-12-03T10:00:00+00:00\n");
+
+        var run = await _az.RunAsync("preprovision.sh", new Dictionary<string, string>(Environment) { ["AZURE_API_MANAGEMENT_NAME"] = $"apim-{Token}" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"az apim deletedservice purge --service-name apim-{Token} --location eastus", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains(run.Calls, call => call is ["az", "apim", "deletedservice", "show", "--service-name", $"apim-{Token}", "--location", "eastus", ..]);
+    }
+
+    [Theory]
+    [InlineData("true", 0)]
+    [InlineData("false", 1)]
+    public async Task NoSoftDeletedApiManagementOrALiveResourceGroupLetsTheProvisionGoOn(string groupExists, int showExitCode)
+    {
+        _az.Answer("az group exists", groupExists + "\n");
+        _az.Answer("az apim deletedservice show", showExitCode == 0 ? "2026-12-03T10:00:00+00:00\n" : "ERROR: (ResourceNotFound)\n", showExitCode);
+
+        var run = await _az.RunAsync("preprovision.sh", new Dictionary<string, string>(Environment) { ["AZURE_API_MANAGEMENT_NAME"] = $"apim-{Token}" });
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+    }
+
+    [Fact]
     public async Task AnAzThatCannotAnswerOnlyWarns()
     {
         _az.Answer("az keyvault list-deleted", "ERROR: Please run 'az login' to setup account.\n", exitCode: 1);

@@ -1,36 +1,16 @@
 using Attestation.Core.Tokens;
-using Azure;
 
 namespace Attestation.Azure.Tables;
 
 /// <summary>
-/// Consumed single-use tokens. Partition key = the token's <c>jti</c> (random), so writes spread over partitions. Consuming
-/// is an insert-once (<see cref="TableStorage.TryInsertAsync{T}"/>), which makes it atomic.
+/// Consumed single-use tokens (<see cref="ExpiringMarkers"/>): partition = the slot of the token's expiry, row = its
+/// <c>jti</c>. Consuming is one insert-once, which makes it atomic and costs one storage call.
 /// </summary>
 public sealed class TableConsumedTokenStore(TableStorage storage) : IConsumedTokenStore
 {
-    public Task<bool> TryConsumeAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
-        var entity = new ConsumedTokenEntity { PartitionKey = tokenId, RowKey = "", ExpiresAt = expiresAt };
-        return storage.TryInsertAsync(TableStorage.ConsumedTokensTable, entity, cancellationToken);
-    }
+    public Task<bool> TryConsumeAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        ExpiringMarkers.TryInsertAsync(storage, TableStorage.ConsumedTokensTable, tokenId, expiresAt, cancellationToken);
 
     public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        storage.RunAsync(TableStorage.ConsumedTokensTable, table => ExpiredRows.DeleteAsync(table, now, cancellationToken), cancellationToken);
-
-    internal sealed class ConsumedTokenEntity : IInsertOnceEntity
-    {
-        public string PartitionKey { get; set; } = "";
-
-        public string RowKey { get; set; } = "";
-
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
-        public string? InsertId { get; set; }
-
-        public DateTimeOffset ExpiresAt { get; set; }
-    }
+        ExpiringMarkers.DeleteExpiredAsync(storage, TableStorage.ConsumedTokensTable, now, cancellationToken);
 }

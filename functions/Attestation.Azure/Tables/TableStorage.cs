@@ -14,7 +14,7 @@ namespace Attestation.Azure.Tables;
 /// </summary>
 public sealed class TableStorage
 {
-    public const string ChallengesTable = "challenges";
+    public const string UsedChallengesTable = "usedchallenges";
     public const string DevicesTable = "devices";
     public const string ConsumedTokensTable = "consumedtokens";
     public const string AppsTable = "apps";

@@ -37,7 +37,7 @@ public sealed partial class AttestationService(
 
     /// <summary>Issues a one-time challenge for a registered app.</summary>
     /// <exception cref="AttestationException"><c>invalid_request</c> or <c>app_unknown</c>.</exception>
-    /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
+    /// <exception cref="DependencyUnavailableException">The app registry or the challenge key cannot be loaded (issuing itself writes nothing).</exception>
     public async Task<Challenge> IssueChallengeAsync(string appId, CancellationToken cancellationToken = default)
     {
         var policy = await FindPolicyAsync(appId, cancellationToken).ConfigureAwait(false);

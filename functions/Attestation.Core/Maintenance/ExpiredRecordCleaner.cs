@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Attestation.Core.Maintenance;
 
-/// <summary>Deletes challenges and consumed-token records whose expiry has passed: they can no longer change any answer.</summary>
+/// <summary>Deletes used-challenge markers and consumed-token records whose expiry has passed: they can no longer change any answer.</summary>
 public sealed partial class ExpiredRecordCleaner(
-    IChallengeStore challenges,
+    IUsedChallengeStore usedChallenges,
     IConsumedTokenStore consumedTokens,
     TimeProvider timeProvider,
     ILogger<ExpiredRecordCleaner> logger)
@@ -16,12 +16,12 @@ public sealed partial class ExpiredRecordCleaner(
     public async Task<(int Challenges, int ConsumedTokens)> CleanAsync(CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
-        var expiredChallenges = await challenges.DeleteExpiredAsync(now, cancellationToken).ConfigureAwait(false);
+        var expiredChallenges = await usedChallenges.DeleteExpiredAsync(now, cancellationToken).ConfigureAwait(false);
         var expiredTokens = await consumedTokens.DeleteExpiredAsync(now, cancellationToken).ConfigureAwait(false);
         LogCleaned(expiredChallenges, expiredTokens);
         return (expiredChallenges, expiredTokens);
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Deleted {Challenges} expired challenges and {ConsumedTokens} expired consumed-token records")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Deleted {Challenges} expired used-challenge markers and {ConsumedTokens} expired consumed-token records")]
     private partial void LogCleaned(int challenges, int consumedTokens);
 }

@@ -1,5 +1,4 @@
 using Attestation.Azure.Tables;
-using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
 using Attestation.TestSupport;
 using Azure.Core;
@@ -43,18 +42,18 @@ public class LostResponseTests
     }
 
     [Fact]
-    public async Task ARedemptionWhoseResponseWasLostStillTakesTheChallenge()
+    public async Task AUsedMarkerWhoseResponseWasLostStillCountsAsThisRedemption()
     {
         var (storage, losing) = await CreateAsync();
-        var store = new TableChallengeStore(storage);
-        await store.AddAsync(new Challenge("challenge-1", "app", DateTimeOffset.UtcNow.AddMinutes(5)));
+        var store = new TableUsedChallengeStore(storage);
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5);
+        await store.TryMarkUsedAsync("warm-up", expires);
 
         losing.LoseNextWriteResponse();
-        var taken = await store.TakeAsync("challenge-1");
+        Assert.True(await store.TryMarkUsedAsync("challenge-1", expires));
 
         Assert.Equal(1, losing.ResponsesLost);
-        Assert.NotNull(taken);
-        Assert.Null(await store.TakeAsync("challenge-1"));
+        Assert.False(await store.TryMarkUsedAsync("challenge-1", expires));
     }
 
     private static async Task<(TableStorage Storage, LoseResponsePolicy Losing)> CreateAsync()

@@ -1,3 +1,4 @@
+using Attestation.Core.Secrets;
 using Attestation.Core.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -31,7 +32,7 @@ public class SigningKeyTests
         var key = SigningKey.FromBase64("v1", secret)!;
 
         Assert.DoesNotContain(secret, key.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain(secret, new ConfiguredSigningKey { Version = "v1", Secret = secret }.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, new ConfiguredKeyVersion { Version = "v1", Secret = secret }.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public class SigningKeyTests
     [Fact]
     public void AnInvalidSecretIsNamedWithoutEchoingIt()
     {
-        var options = new SigningKeyOptions { Current = new ConfiguredSigningKey { Version = "v1", Secret = "too-short-secret" } };
+        var options = new SigningKeyOptions { Current = new ConfiguredKeyVersion { Version = "v1", Secret = "too-short-secret" } };
 
         var result = new SigningKeyOptionsValidator().Validate(null, options);
 
@@ -58,7 +59,7 @@ public class SigningKeyTests
     [Fact]
     public void InAzureTheKeyMustComeFromKeyVault()
     {
-        var options = new SigningKeyOptions { Current = new ConfiguredSigningKey { Version = "v1", Secret = Convert.ToBase64String(new byte[32]) } };
+        var options = new SigningKeyOptions { Current = new ConfiguredKeyVersion { Version = "v1", Secret = Convert.ToBase64String(new byte[32]) } };
 
         Assert.True(new SigningKeyOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
         var inAzure = new SigningKeyOptionsValidator(runsInAzure: true).Validate(null, options);
@@ -78,8 +79,8 @@ public class SigningKeyTests
     {
         var options = Options.Create(new SigningKeyOptions
         {
-            Current = new ConfiguredSigningKey { Version = "v2", Secret = Convert.ToBase64String(new byte[32]) },
-            Previous = new ConfiguredSigningKey { Version = "v1", Secret = Convert.ToBase64String(new byte[40]) },
+            Current = new ConfiguredKeyVersion { Version = "v2", Secret = Convert.ToBase64String(new byte[32]) },
+            Previous = new ConfiguredKeyVersion { Version = "v1", Secret = Convert.ToBase64String(new byte[40]) },
         });
 
         var keys = await new ConfigurationSigningKeyProvider(options).GetKeysAsync();

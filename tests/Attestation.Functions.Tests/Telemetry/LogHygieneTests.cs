@@ -114,8 +114,9 @@ public class LogHygieneTests
     {
         using var logs = new CapturingLoggerProvider();
         await using var vault = await FakeKeyVaultServer.StartAsync();
-        string[] vaultSecrets = [Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()), Convert.ToBase64String(Enumerable.Repeat((byte)8, 32).ToArray())];
+        string[] vaultSecrets = [Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()), Convert.ToBase64String(Enumerable.Repeat((byte)8, 32).ToArray()), Convert.ToBase64String(Enumerable.Repeat((byte)9, 32).ToArray())];
         vault.AddVersion("token-signing-key", vaultSecrets[0], DateTimeOffset.UtcNow.AddDays(-1));
+        vault.AddVersion("challenge-key", vaultSecrets[2], DateTimeOffset.UtcNow.AddDays(-1));
         var client = vault.CreateSecretClient();
         await using var backend = await RunningBackend.StartAsync(
             logs: logs,
@@ -133,6 +134,7 @@ public class LogHygieneTests
         await backend.VerifyAsync(tokens[0]);
 
         Assert.Contains(logs.Lines, line => line.Contains("Loaded token signing key versions", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, line => line.Contains("Loaded challenge key versions", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, line => line.Contains("Loading the token signing key from Key Vault failed", StringComparison.Ordinal));
         AssertHoldsNone(logs, [.. vaultSecrets, RunningBackend.DebugToken], tokens);
     }
@@ -201,9 +203,44 @@ public class LogHygieneTests
         }
     }
 
-    private static string SampleSigningSecret()
+    [Fact]
+    public async Task NoChallengeItsRandomPartItsMacOrTheChallengeKeyReachesTheLogsWhateverTheRefusal()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var backend = await RunningBackend.StartAsync(logs: logs);
+        var used = await backend.ChallengeAsync();
+        var otherApps = await backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var decoys = await backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var forged = used[..^2] + (used[^2] == 'A' ? "B" : "A") + used[^1];
+
+        Assert.Equal(HttpStatusCode.OK, (await backend.AttestDebugAsync(challenge: used)).StatusCode);
+        foreach (var challenge in new[] { used, forged, used[..^1], otherApps })
+        {
+            using var refused = await backend.AttestDebugAsync(challenge: challenge);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        (await backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: decoys)).Dispose();
+        (await backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: decoys)).Dispose();
+
+        Assert.Contains(logs.Lines, line => line.Contains("challenge_invalid", StringComparison.Ordinal));
+        var text = logs.AllText;
+        Assert.DoesNotContain(SampleSetting("Attestation__ChallengeKey__Current__Secret"), text, StringComparison.Ordinal);
+        foreach (var challenge in new[] { used, forged, otherApps, decoys })
+        {
+            var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(challenge);
+            Assert.DoesNotContain(challenge[..^1], text, StringComparison.Ordinal);
+            Assert.DoesNotContain(System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(13, 32)), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(System.Buffers.Text.Base64Url.EncodeToString(bytes.AsSpan(45, 32)), text, StringComparison.Ordinal);
+            Assert.DoesNotContain(challenge[61..], text, StringComparison.Ordinal);
+        }
+    }
+
+    private static string SampleSigningSecret() => SampleSetting("Attestation__SigningKey__Current__Secret");
+
+    private static string SampleSetting(string name)
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").GetProperty("Attestation__SigningKey__Current__Secret").GetString()!;
+        return sample.RootElement.GetProperty("Values").GetProperty(name).GetString()!;
     }
 }

@@ -129,12 +129,15 @@ public class MetricsTests(BackendFixture fixture) : IClassFixture<BackendFixture
         var token = await TokenAsync(RunningBackend.DemoApp, RunningBackend.DebugToken);
         await using var vault = await FakeKeyVaultServer.StartAsync();
         vault.AddVersion("token-signing-key", Convert.ToBase64String(new byte[32]), DateTimeOffset.UtcNow.AddDays(-1));
-        vault.Unavailable = true;
+        vault.AddVersion("challenge-key", Convert.ToBase64String(new byte[32]), DateTimeOffset.UtcNow.AddDays(-1));
         var client = vault.CreateSecretClient();
         await using var backend = await RunningBackend.StartAsync(services: s => s.AddSingleton(client), settings: [$"--Attestation:SigningKey:KeyVaultUri={vault.VaultUri}"]);
         using var metrics = new MetricsRecorder(backend);
 
-        using var attest = await backend.AttestDebugAsync();
+        // The challenge key is loaded (by this challenge) before the outage; the signing key never is.
+        var challenge = await backend.ChallengeAsync();
+        vault.Unavailable = true;
+        using var attest = await backend.AttestDebugAsync(challenge: challenge);
         using var verify = await backend.PostAsync("/api/v1/verify", new { token });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, attest.StatusCode);

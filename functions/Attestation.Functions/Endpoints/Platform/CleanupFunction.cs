@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Attestation.Functions.Endpoints.Platform;
 
-/// <summary>Every 15 minutes: delete expired challenges and consumed-token records.</summary>
+/// <summary>Every 15 minutes: delete the expired partitions of used-challenge markers and consumed-token records.</summary>
 public sealed partial class CleanupFunction(ExpiredRecordCleaner cleaner, ILogger<CleanupFunction> logger)
 {
     [Function(nameof(CleanupExpiredRecords))]

@@ -37,7 +37,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         var deviceId = Base64Flexible.ToBase64Url(_device.KeyId);
         var registry = new SimultaneousReadDeviceStore(parties: 2);
         registry.Seed(new DeviceRegistration(AppId, deviceId, PlatformNames.AppleAppAttest, _device.SubjectPublicKeyInfo, 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "apple-app-attest development", DeviceStatus.Active));
-        var challenges = new ChallengeService(new MemoryChallengeStore(), Options.Create(new ChallengeOptions()), TimeProvider.System);
+        var challenges = new ChallengeService(new MemoryUsedChallengeStore(), new FixedChallengeKeys(), Options.Create(new ChallengeOptions()), TimeProvider.System);
         var service = Service(registry, challenges);
         var first = await challenges.IssueAsync(AppId);
         var second = await challenges.IssueAsync(AppId);
@@ -116,18 +116,19 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
     }
 
-    private sealed class MemoryChallengeStore : IChallengeStore
+    private sealed class FixedChallengeKeys : IChallengeKeyProvider
     {
-        private readonly ConcurrentDictionary<string, Challenge> _challenges = new(StringComparer.Ordinal);
+        private readonly ChallengeKeySet _keys = new(new ChallengeKey("c1", Enumerable.Repeat((byte)9, 32).ToArray()), null);
 
-        public Task AddAsync(Challenge challenge, CancellationToken cancellationToken = default)
-        {
-            _challenges[challenge.Value] = challenge;
-            return Task.CompletedTask;
-        }
+        public ValueTask<ChallengeKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
+    }
 
-        public Task<Challenge?> TakeAsync(string value, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_challenges.TryRemove(value, out var challenge) ? challenge : null);
+    private sealed class MemoryUsedChallengeStore : IUsedChallengeStore
+    {
+        private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
+
+        public Task<bool> TryMarkUsedAsync(string challengeId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+            Task.FromResult(_used.TryAdd(challengeId, expiresAt));
 
         public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult(0);
     }

@@ -1,0 +1,3 @@
+using Attestation.LoadTest;
+
+return await LoadTestApplication.RunAsync(args, Console.Out, Console.Error);
