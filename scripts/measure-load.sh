@@ -36,5 +36,6 @@ run() {
   BODY="$3" wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$lua" "$base$2" | grep -E 'Requests/sec|Latency  |^ +50%|^ +99%|Non-2xx'
 }
 
-run "verify (token check + device read)" /api/v1/verify "{\"token\":\"$token\"}"
+run "verify (token check; revocation from memory, no storage call)" /api/v1/verify "{\"token\":\"$token\"}"
+run "verify of a malformed token (the same route's own speed)" /api/v1/verify '{"token":"a.b.c"}'
 run "challenge (sealed, no storage)" /api/v1/challenge '{"appId":"com.contoso.demo"}'

@@ -12,6 +12,7 @@ using Attestation.Core.Platforms.Android;
 using Attestation.Core.Platforms.Apple;
 using Attestation.Core.Platforms.Debug;
 using Attestation.Core.Platforms.PlayIntegrity;
+using Attestation.Core.Revocation;
 using Attestation.Core.Secrets;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
@@ -48,6 +49,7 @@ public static class AttestationBackend
         services.AddOptions<AppPolicyOptions>().Bind(configuration.GetSection(AppPolicyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AppPolicyOptions>, AppPolicyOptionsValidator>();
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(runsInAzure));
@@ -75,6 +77,7 @@ public static class AttestationBackend
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenValidator>();
         services.AddSingleton<AttestationService>();
+        services.AddSingleton<RevocationView>();
         services.AddSingleton<TokenVerificationService>();
         services.AddSingleton<ExpiredRecordCleaner>();
 
@@ -82,19 +85,24 @@ public static class AttestationBackend
         services.AddSingleton<AttestationMetrics>();
         services.AddAttestationTelemetry(configuration);
 
-        // Table Storage; a TableStorage registered by the caller wins (tests count the requests that reach Azurite).
+        // Table Storage. A TableStorage registered by the caller wins, and so do client options registered by the caller
+        // (tests count the requests that reach Azurite).
+        services.TryAddSingleton(_ => TableStorage.CreateClientOptions());
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<TableStorageOptions>>().Value;
+            var clientOptions = provider.GetRequiredService<TableClientOptions>();
             var service = !string.IsNullOrWhiteSpace(options.ConnectionString)
-                ? new TableServiceClient(options.ConnectionString, TableStorage.CreateClientOptions())
-                : new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>(), TableStorage.CreateClientOptions());
+                ? new TableServiceClient(options.ConnectionString, clientOptions)
+                : new TableServiceClient(options.TableServiceUri, provider.GetRequiredService<TokenCredential>(), clientOptions);
             return new TableStorage(service, options.TablePrefix);
         });
         services.AddSingleton<IUsedChallengeStore, TableUsedChallengeStore>();
         services.AddSingleton<IDeviceStore, TableDeviceStore>();
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
-        services.AddSingleton<IDependencyHealthCheck, TableStorageHealthCheck>();
+        services.AddSingleton<IRevocationLog>(provider => new TableRevocationLog(provider.GetRequiredService<TableStorage>()));
+        services.AddSingleton<IDependencyHealthCheck>(provider => new CachedHealthCheck(
+            new TableStorageHealthCheck(provider.GetRequiredService<TableStorage>()), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDependencyHealthCheck, SigningKeyHealthCheck>();
 
         // One credential for every Azure client. With a user-assigned managed identity, DefaultAzureCredential needs

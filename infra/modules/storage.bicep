@@ -25,6 +25,7 @@ var tableNames = [
   '${tablePrefix}devices'
   '${tablePrefix}consumedtokens'
   '${tablePrefix}apps'
+  '${tablePrefix}revocations'
 ]
 
 // Storage Blob Data Owner: the Functions host takes blob leases and the Flex Consumption platform reads the package.

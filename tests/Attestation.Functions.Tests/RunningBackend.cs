@@ -50,20 +50,22 @@ public sealed class RunningBackend : IAsyncDisposable
     /// <summary>
     /// Starts a backend. <paramref name="logs"/> receives every log line of every level; <paramref name="services"/> can
     /// replace services (a Key Vault client pointed at the fake); <paramref name="settings"/> are extra <c>--Key=Value</c> arguments.
+    /// Backends given the same <paramref name="tablePrefix"/> share their tables, as instances of one deployment do.
     /// </summary>
     public static async Task<RunningBackend> StartAsync(
         string? storageConnectionString = null,
         ILoggerProvider? logs = null,
         Action<IServiceCollection>? services = null,
         string[]? settings = null,
-        bool configureVerifyKey = true)
+        bool configureVerifyKey = true,
+        string? tablePrefix = null)
     {
         storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
         string[] args =
         [
             $"--LocalHost:Settings={Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")}",
             $"--Attestation:Storage:ConnectionString={storageConnectionString}",
-            $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
+            $"--Attestation:Storage:TablePrefix={tablePrefix ?? SharedAzurite.NewTablePrefix()}",
             "--urls=http://127.0.0.1:0",
 
             // Like a deployment, verify takes a key; the local sample configures none (verify is open on a developer machine).

@@ -1,5 +1,12 @@
 using System.Net;
+using Attestation.Core.Administration;
+using Attestation.Core.Devices;
+using Attestation.Core.Platforms;
+using Attestation.Core.Revocation;
+using Attestation.Core.Tokens;
 using Attestation.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Attestation.Functions.Tests;
 
@@ -9,7 +16,8 @@ public class StorageOutageTests
     public async Task WhileAzuriteIsStoppedChallengesAreIssuedAttestAnswers503AndAChallengeItCouldNotConsumeWorksOnceStorageIsBack()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString, services: s => s.AddSingleton<TimeProvider>(clock));
         using (var healthy = await backend.AttestDebugAsync())
         {
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
@@ -29,7 +37,7 @@ public class StorageOutageTests
 
         using (var verify = await backend.PostAsync("/api/v1/verify", new { token = "a.b.c" }))
         {
-            // A malformed token is refused without storage; verification needs storage only for tokens that verify.
+            // A malformed token is refused without storage.
             Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
         }
 
@@ -41,6 +49,8 @@ public class StorageOutageTests
 
         await azurite.StartAgainAsync();
 
+        // Health answers from a probe at most 5 seconds old.
+        clock.Advance(TimeSpan.FromSeconds(5));
         using (var health = await backend.Client.GetAsync("/api/health"))
         {
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -55,5 +65,54 @@ public class StorageOutageTests
 
         using var issuedDuringOutage = await backend.AttestDebugAsync(challenge: challengeDuringOutage);
         Assert.Equal(HttpStatusCode.OK, issuedDuringOutage.StatusCode);
+    }
+
+    [Fact]
+    public async Task WhileAzuriteIsStoppedVerifyAnswersFromTheLastRevocationView()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString);
+        var kept = await NewDeviceAsync(backend);
+        var revoked = await NewDeviceAsync(backend);
+        await backend.Services.GetRequiredService<DeviceAdministration>().SetStatusAsync(RunningBackend.DemoApp, revoked.DeviceId, DeviceStatus.Revoked);
+        Assert.True((await backend.VerifyAsync(kept.Token)).GetProperty("valid").GetBoolean());
+
+        await azurite.StopAsync();
+        var view = backend.Services.GetRequiredService<RevocationView>();
+        await Assert.ThrowsAsync<Attestation.Core.Errors.DependencyUnavailableException>(() => view.RefreshAsync());
+
+        Assert.True((await backend.VerifyAsync(kept.Token)).GetProperty("valid").GetBoolean());
+        Assert.Equal("device_revoked", (await backend.VerifyAsync(revoked.Token)).GetProperty("reason").GetString());
+        using var consuming = await backend.PostAsync("/api/v1/verify", new { token = kept.Token, consume = true });
+        await ProblemAssert.IsProblemAsync(consuming, HttpStatusCode.ServiceUnavailable, "unavailable");
+    }
+
+    [Fact]
+    public async Task BeforeTheFirstReadOfTheRevocationLogAValidTokenIs503AndValidOnceStorageAnswers()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await azurite.StopAsync();
+        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString);
+        var keys = await backend.Services.GetRequiredService<ISigningKeyProvider>().GetKeysAsync();
+        var token = backend.Services.GetRequiredService<TokenIssuer>().Issue(keys, new TokenSubject("bmV2ZXItcmVhZA", RunningBackend.DemoApp, PlatformNames.Debug, null)).Token;
+
+        using (var unknown = await backend.PostAsync("/api/v1/verify", new { token }))
+        {
+            await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.ServiceUnavailable, "unavailable");
+            Assert.NotNull(unknown.Headers.RetryAfter);
+        }
+
+        await azurite.StartAgainAsync();
+        await backend.Services.GetRequiredService<RevocationView>().RefreshAsync();
+
+        Assert.True((await backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+    }
+
+    private static async Task<(string Token, string DeviceId)> NewDeviceAsync(RunningBackend backend)
+    {
+        var created = await backend.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp);
+        using var response = await backend.AttestDebugAsync(debugToken: created.DebugToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return ((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!, created.Id);
     }
 }

@@ -46,7 +46,7 @@ public sealed class TemplateResourceTests
         Assert.Equal("TLS1_2", storage["minimumTlsVersion"]!.GetValue<string>());
 
         var tables = template.Module("storage")["variables"]!["tableNames"]!.ToJsonString();
-        foreach (var table in new[] { "usedchallenges", "devices", "consumedtokens", "apps" })
+        foreach (var table in new[] { "usedchallenges", "devices", "consumedtokens", "apps", "revocations" })
         {
             Assert.Contains(table, tables, StringComparison.Ordinal);
         }

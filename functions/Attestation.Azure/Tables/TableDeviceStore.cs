@@ -157,6 +157,8 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
 
         public byte[]? Receipt { get; set; }
 
+        public long StatusVersion { get; set; }
+
         public static DeviceEntity From(DeviceRegistration registration) => new()
         {
             PartitionKey = registration.DeviceId,
@@ -169,6 +171,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             VerdictSummary = registration.VerdictSummary,
             Status = registration.Status.ToString(),
             Receipt = registration.Receipt,
+            StatusVersion = registration.StatusVersion,
         };
 
         public DeviceRegistration ToRegistration() => new(
@@ -182,6 +185,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             VerdictSummary,
             Enum.TryParse<DeviceStatus>(Status, out var status) ? status : DeviceStatus.Revoked,
             ETag.ToString(),
-            Receipt);
+            Receipt,
+            StatusVersion);
     }
 }

@@ -18,6 +18,7 @@ public sealed class TableStorage
     public const string DevicesTable = "devices";
     public const string ConsumedTokensTable = "consumedtokens";
     public const string AppsTable = "apps";
+    public const string RevocationsTable = "revocations";
 
     private const string DependencyName = "Table Storage";
     private readonly TableServiceClient _service;

@@ -4,7 +4,10 @@ using Azure.Data.Tables;
 
 namespace Attestation.Azure.Tables;
 
-/// <summary>Reads one (absent) row, which proves the account answers and the tables exist.</summary>
+/// <summary>
+/// Reads one (absent) row, which proves the account answers and the tables can be created and read. One storage call per
+/// probe: the backend registers it behind <see cref="Core.Health.CachedHealthCheck"/>, so it probes at most every 5 seconds.
+/// </summary>
 public sealed class TableStorageHealthCheck(TableStorage storage) : IDependencyHealthCheck
 {
     public string Name => "Table Storage";
@@ -14,7 +17,7 @@ public sealed class TableStorageHealthCheck(TableStorage storage) : IDependencyH
     {
         try
         {
-            await storage.RunAsync(TableStorage.UsedChallengesTable, async table =>
+            await storage.RunAsync(TableStorage.DevicesTable, async table =>
                 (await table.GetEntityIfExistsAsync<TableEntity>("health-probe", "", select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue,
                 cancellationToken).ConfigureAwait(false);
             return true;

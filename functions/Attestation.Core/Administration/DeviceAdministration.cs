@@ -1,6 +1,7 @@
 using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
+using Attestation.Core.Revocation;
 using Attestation.Core.Text;
 using Microsoft.Extensions.Logging;
 
@@ -8,13 +9,16 @@ namespace Attestation.Core.Administration;
 
 /// <summary>
 /// What administrators do with devices: list an app's devices, find a device's registrations, revoke and restore one.
-/// A revocation is read by every refresh and attest (AttestationService) and every verify (TokenVerificationService), so it
-/// takes effect at the next of those calls; tokens already issued stay valid only until a verifier checks them.
+/// A revocation is read from the device row by every refresh and attest (AttestationService), and from the revocation log,
+/// through each instance's <see cref="RevocationView"/>, by every verify (TokenVerificationService): at once on this
+/// instance, within the view's refresh interval on the others.
 /// </summary>
 public sealed partial class DeviceAdministration(
     IAppStore apps,
     IDeviceStore devices,
     IDeviceDirectory directory,
+    IRevocationLog revocations,
+    RevocationView view,
     ILogger<DeviceAdministration> logger)
 {
     /// <summary>The page size when the caller names none.</summary>
@@ -66,22 +70,51 @@ public sealed partial class DeviceAdministration(
     }
 
     /// <summary>
-    /// Sets the status when the registration exists (null when it does not). The write is conditional on the version read,
-    /// so a refresh that lands at the same moment cannot overwrite a revocation: the loser reads again.
+    /// Sets the status when the registration exists (null when it does not), in the device row and in the revocation log,
+    /// ordered so that the log is never less strict than the row: a revocation is logged before the row is written, a
+    /// restore after. Each change takes a status version above both the row's and the log's, and the log keeps the entry
+    /// that supersedes (<see cref="RevocationEntry.Supersedes"/>), so of racing revokes and restores the log ends where the
+    /// row ends. The row write is conditional on the version read, so a refresh that lands at the same moment cannot
+    /// overwrite a revocation: the loser reads again.
     /// </summary>
     internal async Task<DeviceRegistration?> TrySetStatusAsync(string appId, string deviceId, DeviceStatus status, CancellationToken cancellationToken)
     {
+        var revoke = status == DeviceStatus.Revoked;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.Status == status)
+            if (current is null)
             {
+                return null;
+            }
+
+            var logged = await revocations.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false);
+            if (current.Status == status && (logged?.Revoked ?? false) == revoke)
+            {
+                if (logged is not null)
+                {
+                    view.Apply(logged);
+                }
+
                 return current;
             }
 
-            if (await devices.TryUpdateAsync(current with { Status = status }, cancellationToken).ConfigureAwait(false))
+            // Also when the row already has the status but the log disagrees (a revocation that stopped between its two
+            // writes, or one made before the log existed): the new version puts both in step.
+            var entry = new RevocationEntry(appId, deviceId, revoke, Math.Max(current.StatusVersion, logged?.Version ?? 0) + 1);
+            if (revoke)
             {
-                return await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false) ?? current with { Status = status };
+                view.Apply(await revocations.RecordAsync(entry, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (await devices.TryUpdateAsync(current with { Status = status, StatusVersion = entry.Version }, cancellationToken).ConfigureAwait(false))
+            {
+                if (!revoke)
+                {
+                    view.Apply(await revocations.RecordAsync(entry, cancellationToken).ConfigureAwait(false));
+                }
+
+                return await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false) ?? current with { Status = status, StatusVersion = entry.Version };
             }
         }
 

@@ -1,5 +1,5 @@
-using Attestation.Core.Devices;
 using Attestation.Core.Errors;
+using Attestation.Core.Revocation;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Microsoft.Extensions.Options;
@@ -8,18 +8,25 @@ namespace Attestation.Core.Attestations;
 
 /// <summary>
 /// <c>POST /api/v1/verify</c>: signature and claims, then the binding, then the device's status, then (when asked) single use.
-/// Consuming comes last so that a token refused for another reason is not used up.
+/// Consuming comes last so that a token refused for another reason is not used up. The device's status comes from this
+/// instance's <see cref="RevocationView"/>, so only consuming calls storage.
 /// </summary>
+/// <remarks>
+/// A trusted token exists only for a registered device (attest and refresh register or read the row before signing), and
+/// no path deletes a device row, so "not revoked in the view" is all that verify needs to know of the registration.
+/// </remarks>
 public sealed class TokenVerificationService(
     TokenValidator validator,
     ISigningKeyProvider signingKeys,
-    IDeviceStore devices,
+    RevocationView revocations,
     IConsumedTokenStore consumedTokens,
     IOptions<TokenOptions> tokenOptions,
     AttestationMetrics metrics)
 {
     /// <summary>Verifies <paramref name="token"/>, and counts the outcome by reason.</summary>
-    /// <exception cref="DependencyUnavailableException">Storage or the signing key cannot be reached.</exception>
+    /// <exception cref="DependencyUnavailableException">
+    /// The signing key cannot be loaded, the revocation view has never been read, or (when consuming) storage cannot be reached.
+    /// </exception>
     public async Task<TokenCheck> VerifyAsync(string token, string? boundValue, bool consume, CancellationToken cancellationToken = default)
     {
         TokenCheck check;
@@ -56,8 +63,7 @@ public sealed class TokenVerificationService(
             return check;
         }
 
-        var registration = await devices.FindAsync(verified.AppId, verified.DeviceId, cancellationToken).ConfigureAwait(false);
-        if (registration is null || registration.Status == DeviceStatus.Revoked)
+        if (await revocations.IsRevokedAsync(verified.AppId, verified.DeviceId, cancellationToken).ConfigureAwait(false))
         {
             return TokenCheck.Refused(TokenRefusal.DeviceRevoked);
         }

@@ -16,6 +16,8 @@ namespace Attestation.Core.Caching;
 /// exception: the loader decides what an outage looks like (for example <c>DependencyUnavailableException</c>).</item>
 /// <item>After a failure no load starts for <see cref="RefreshingValueOptions.RetryDelay"/>: callers get the last good
 /// value, or the remembered failure, at once.</item>
+/// <item>A caller that changed the outside system itself can apply that change to the held value at once
+/// (<see cref="Update"/>) instead of waiting for a reload; a loader can read on from the value held (only what changed).</item>
 /// <item>Ages are measured with <see cref="TimeProvider.GetTimestamp"/>, which is monotonic: a step of the wall clock
 /// neither expires nor revives a value.</item>
 /// <item>A caller's cancellation token ends only its own wait, never the shared load; the loader gets a token that
@@ -26,7 +28,7 @@ namespace Attestation.Core.Caching;
 public sealed class RefreshingValue<T> : IDisposable
     where T : notnull
 {
-    private readonly Func<CancellationToken, Task<T>> _load;
+    private readonly Func<T?, CancellationToken, Task<T>> _load;
     private readonly RefreshingValueOptions _options;
     private readonly TimeSpan _freshFor;
     private readonly TimeProvider _timeProvider;
@@ -45,12 +47,28 @@ public sealed class RefreshingValue<T> : IDisposable
     private long? _failedAt;
     private bool _disposed;
 
+    // Changes made by Update while _loading runs, replayed on what it loads (see Update).
+    private List<Func<T, T>>? _updatesDuringLoad;
+
     /// <param name="load">Reads the value. Its exceptions reach the callers that have no value to fall back on.</param>
     /// <param name="options">The timing (see <see cref="RefreshingValueOptions"/>).</param>
     /// <param name="timeProvider">The clock: its timestamps age the value, its timers drive <see cref="RefreshingValueOptions.ReloadOnTimer"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An interval or age is not positive, or a delay is negative.</exception>
     public RefreshingValue(Func<CancellationToken, Task<T>> load, RefreshingValueOptions options, TimeProvider timeProvider)
+        : this(load is null ? null! : (_, cancellationToken) => load(cancellationToken), options, timeProvider)
+    {
+    }
+
+    /// <param name="load">
+    /// Reads the value, given the value held when the load starts (null before the first load, whatever its age), so that
+    /// it can read only what changed since. Its exceptions reach the callers that have no value to fall back on.
+    /// </param>
+    /// <param name="options">The timing (see <see cref="RefreshingValueOptions"/>).</param>
+    /// <param name="timeProvider">The clock: its timestamps age the value, its timers drive <see cref="RefreshingValueOptions.ReloadOnTimer"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An interval or age is not positive, or a delay is negative.</exception>
+    public RefreshingValue(Func<T?, CancellationToken, Task<T>> load, RefreshingValueOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(options);
@@ -140,6 +158,36 @@ public sealed class RefreshingValue<T> : IDisposable
         {
             Volatile.Write(ref _invalidatedThrough, _loadsStarted);
             _failedAt = null;
+        }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the held value at once (this instance changed what the value reflects, and
+    /// knows how), without a load and without changing its age. A load running at the time of the call may have read the
+    /// source before the change was written, so the change is applied to what that load returns as well: apply only
+    /// changes that give the same result when applied again or to a newer value. Call it after the change is written to
+    /// the source, so that a load starting later reads it there. Returns false when no value has been loaded yet: nothing
+    /// is held to change (a first load already running still gets the change applied to what it returns).
+    /// </summary>
+    /// <param name="change">Makes the new value from the old one; it runs under this class's lock, so it must be quick and not throw.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="change"/> is null.</exception>
+    public bool Update(Func<T, T> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_gate)
+        {
+            if (_loading is not null)
+            {
+                (_updatesDuringLoad ??= []).Add(change);
+            }
+
+            if (_current is not { } current)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _current, current with { Value = change(current.Value) });
+            return true;
         }
     }
 
@@ -235,7 +283,9 @@ public sealed class RefreshingValue<T> : IDisposable
     {
         // Task.Run: no part of the loader runs inline under the lock or on the caller's thread.
         var sequence = ++_loadsStarted;
-        var load = Task.Run(() => LoadAndStoreAsync(sequence));
+        var held = _current is { } current ? current.Value : default;
+        _updatesDuringLoad = null;
+        var load = Task.Run(() => LoadAndStoreAsync(held, sequence));
 
         // Observed here, so a load that nobody awaits (a background reload, a caller that gave up) never surfaces as an
         // unobserved task exception.
@@ -246,12 +296,12 @@ public sealed class RefreshingValue<T> : IDisposable
         return load;
     }
 
-    private async Task<T> LoadAndStoreAsync(long sequence)
+    private async Task<T> LoadAndStoreAsync(T? held, long sequence)
     {
         T value;
         try
         {
-            value = await _load(_stopping.Token).ConfigureAwait(false);
+            value = await _load(held, _stopping.Token).ConfigureAwait(false);
         }
         catch (Exception failure)
         {
@@ -262,6 +312,7 @@ public sealed class RefreshingValue<T> : IDisposable
                 _failure = ExceptionDispatchInfo.Capture(failure);
                 _failedAt = now;
                 _loading = null;
+                _updatesDuringLoad = null;
                 usable = IsUsable(_current, now);
             }
 
@@ -276,6 +327,12 @@ public sealed class RefreshingValue<T> : IDisposable
 
         lock (_gate)
         {
+            foreach (var change in _updatesDuringLoad ?? [])
+            {
+                value = change(value);
+            }
+
+            _updatesDuringLoad = null;
             Volatile.Write(ref _current, new Loaded(value, _timeProvider.GetTimestamp(), sequence));
             _failure = null;
             _failedAt = null;

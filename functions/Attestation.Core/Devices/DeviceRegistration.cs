@@ -14,6 +14,10 @@ namespace Attestation.Core.Devices;
 /// <param name="Status">Active or revoked.</param>
 /// <param name="ConcurrencyStamp">The store's version of this record (an ETag); an update succeeds only while it is current.</param>
 /// <param name="Receipt">Evidence kept from the attestation for later risk checks (the App Attest receipt), or null.</param>
+/// <param name="StatusVersion">
+/// Counts the changes of <paramref name="Status"/> (0 until the first); the revocation log's entry for the device carries
+/// the version it describes, which orders racing revokes and restores (DeviceAdministration).
+/// </param>
 public sealed record DeviceRegistration(
     string AppId,
     string DeviceId,
@@ -25,4 +29,5 @@ public sealed record DeviceRegistration(
     string VerdictSummary,
     DeviceStatus Status,
     string? ConcurrencyStamp = null,
-    byte[]? Receipt = null);
+    byte[]? Receipt = null,
+    long StatusVersion = 0);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using Attestation.Core.Text;
 using Microsoft.Extensions.Options;
@@ -10,11 +12,22 @@ namespace Attestation.Core.Tokens;
 /// Checks docs/api.md's token: HS256 only, <c>kid</c> naming the current or previous key version and nothing else, issuer,
 /// audience, lifetime at the injected clock, and the optional binding.
 /// </summary>
+/// <remarks>
+/// Verify is called for every request of an API, often with the same token, so the work that does not change between
+/// calls is done once: one <see cref="TokenValidationParameters"/> per key set, and a bounded memo of the exact token
+/// strings whose signature, header and claims passed with that key set. A memo hit still checks the lifetime at the
+/// current instant and the binding, every time; a new key set (a rotation, a reload) starts an empty memo, so a key that
+/// left the set verifies nothing.
+/// </remarks>
 public sealed class TokenValidator
 {
+    /// <summary>How many validated token strings are remembered per key set; the memo starts over when full.</summary>
+    public const int MaxRemembered = 10_000;
+
     private readonly JsonWebTokenHandler _handler = new();
     private readonly IOptions<TokenOptions> _options;
     private readonly TimeProvider _timeProvider;
+    private KeySetValidation? _latest;
 
     public TokenValidator(IOptions<TokenOptions> options, TimeProvider timeProvider)
     {
@@ -46,14 +59,82 @@ public sealed class TokenValidator
     public async Task<TokenCheck> ValidateAsync(string token, SigningKeySet keys, string? boundValue = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (string.IsNullOrWhiteSpace(token) || !_handler.CanReadToken(token))
+        if (string.IsNullOrWhiteSpace(token))
         {
             return TokenCheck.Refused(TokenRefusal.Malformed);
         }
 
+        var validation = ValidationFor(keys);
+        if (validation.TryRecall(token, out var remembered))
+        {
+            return Finish(remembered.Token, remembered.NotBefore, boundValue);
+        }
+
+        if (!_handler.CanReadToken(token))
+        {
+            return TokenCheck.Refused(TokenRefusal.Malformed);
+        }
+
+        var result = await _handler.ValidateTokenAsync(token, validation.Parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            var refusal = Classify(result.Exception);
+            return new TokenCheck(null, refusal, refusal == TokenRefusal.BadSignature ? UnknownKeyIdOf(token, keys) : null);
+        }
+
+        var jwt = (JsonWebToken)result.SecurityToken;
+        if (!TryReadClaims(jwt, out var verified))
+        {
+            return TokenCheck.Refused(TokenRefusal.Malformed);
+        }
+
+        DateTime? notBefore = jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out _) ? jwt.ValidFrom : null;
+        validation.Remember(token, new RememberedToken(verified, notBefore));
+        return Finish(verified, notBefore, boundValue);
+    }
+
+    private TokenCheck Finish(VerifiedToken verified, DateTime? notBefore, string? boundValue)
+    {
+        // Checked on every call, memo or not: the memo proves the signature and claims, never that the token is still live.
+        var skew = _options.Value.ClockSkew;
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        if (notBefore is not null && now + skew < notBefore.Value)
+        {
+            return TokenCheck.Refused(TokenRefusal.NotYetValid);
+        }
+
+        if (now - skew >= verified.ExpiresAt.UtcDateTime)
+        {
+            return TokenCheck.Refused(TokenRefusal.Expired);
+        }
+
+        if (boundValue is not null && !BindingMatches(verified.Binding, boundValue))
+        {
+            return TokenCheck.Refused(TokenRefusal.BindingMismatch);
+        }
+
+        return new TokenCheck(verified, null);
+    }
+
+    private KeySetValidation ValidationFor(SigningKeySet keys)
+    {
+        var latest = Volatile.Read(ref _latest);
+        if (latest is not null && ReferenceEquals(latest.Keys, keys))
+        {
+            return latest;
+        }
+
+        var created = new KeySetValidation(keys, CreateParameters(keys));
+        Volatile.Write(ref _latest, created);
+        return created;
+    }
+
+    private TokenValidationParameters CreateParameters(SigningKeySet keys)
+    {
         var options = _options.Value;
-        string? unknownKeyId = null;
-        var parameters = new TokenValidationParameters
+        SecurityKey[] current = [keys.Current.SecurityKey];
+        SecurityKey[] previous = keys.Previous is { } key ? [key.SecurityKey] : [];
+        return new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
             ValidAudience = options.Audience,
@@ -65,39 +146,30 @@ public sealed class TokenValidator
             ClockSkew = options.ClockSkew,
 
             // Only a kid that names the current or previous version finds a key; any other kid, or none, finds nothing.
-            IssuerSigningKeyResolver = (_, _, kid, _) =>
+            IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) switch
             {
-                if (keys.Find(kid) is { } key)
-                {
-                    return [key.SecurityKey];
-                }
-
-                unknownKeyId = kid;
-                return [];
+                null => [],
+                var found when ReferenceEquals(found, keys.Current) => current,
+                _ => previous,
             },
 
             // Lifetime is judged at the injected clock, so tests (and vectors) can pin the instant.
             LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, options.ClockSkew),
         };
+    }
 
-        var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
-        if (!result.IsValid)
+    /// <summary>The token's <c>kid</c> when no loaded key has it (a rotation this instance may have missed), else null.</summary>
+    private static string? UnknownKeyIdOf(string token, SigningKeySet keys)
+    {
+        try
         {
-            return new TokenCheck(null, Classify(result.Exception), unknownKeyId);
+            var kid = new JsonWebToken(token).Kid;
+            return string.IsNullOrEmpty(kid) || keys.Find(kid) is not null ? null : kid;
         }
-
-        var jwt = (JsonWebToken)result.SecurityToken;
-        if (!TryReadClaims(jwt, out var verified))
+        catch (ArgumentException)
         {
-            return TokenCheck.Refused(TokenRefusal.Malformed);
+            return null;
         }
-
-        if (boundValue is not null && !BindingMatches(verified.Binding, boundValue))
-        {
-            return TokenCheck.Refused(TokenRefusal.BindingMismatch);
-        }
-
-        return new TokenCheck(verified, null);
     }
 
     private bool CheckLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew)
@@ -161,5 +233,35 @@ public sealed class TokenValidator
         var expected = System.Text.Encoding.ASCII.GetBytes(Base64Flexible.Sha256Base64Url(boundValue));
         var actual = System.Text.Encoding.ASCII.GetBytes(pay);
         return CryptographicOperations.FixedTimeEquals(expected, actual);
+    }
+
+    /// <summary>What a validation proved once, for a token string: its claims and its <c>nbf</c>.</summary>
+    private sealed record RememberedToken(VerifiedToken Token, DateTime? NotBefore);
+
+    /// <summary>The parameters and the memo of one key set.</summary>
+    private sealed class KeySetValidation(SigningKeySet keys, TokenValidationParameters parameters)
+    {
+        private readonly ConcurrentDictionary<string, RememberedToken> _validated = new(StringComparer.Ordinal);
+        private int _count;
+
+        public SigningKeySet Keys { get; } = keys;
+
+        public TokenValidationParameters Parameters { get; } = parameters;
+
+        public bool TryRecall(string token, [NotNullWhen(true)] out RememberedToken? remembered) =>
+            _validated.TryGetValue(token, out remembered);
+
+        public void Remember(string token, RememberedToken remembered)
+        {
+            // Only tokens this backend signed get here, so the memo grows with real traffic only; when full it starts over
+            // (the expired entries go with it) rather than tracking ages on the hot path.
+            if (Interlocked.Increment(ref _count) > MaxRemembered)
+            {
+                _validated.Clear();
+                Interlocked.Exchange(ref _count, 1);
+            }
+
+            _validated.TryAdd(token, remembered);
+        }
     }
 }

@@ -108,12 +108,9 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
         return deviceId;
     }
 
-    private async Task RevokeAsync(string deviceId)
-    {
-        var devices = _backend.Services.GetRequiredService<IDeviceStore>();
-        var registration = (await devices.FindAsync(RunningBackend.DemoApp, deviceId))!;
-        Assert.True(await devices.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
-    }
+    /// <summary>As the admin API revokes: the device row and the revocation log that verify reads.</summary>
+    private async Task RevokeAsync(string deviceId) =>
+        await _backend.Services.GetRequiredService<Attestation.Core.Administration.DeviceAdministration>().SetStatusAsync(RunningBackend.DemoApp, deviceId, DeviceStatus.Revoked);
 
     private async Task<string> IssueTokenDirectlyAsync(string deviceId)
     {
