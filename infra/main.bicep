@@ -118,7 +118,7 @@ param tablePrefix string = ''
 @description('Directory (tenant) id whose Entra ID tokens the backend accepts for verify and the admin API (AzureAd__TenantId). Empty: the subscription\'s tenant.')
 param entraTenantId string = subscription().tenantId
 
-@description('Application (client) id of the API\'s app registration in Entra ID, with the app roles Attestation.Admin and Attestation.Verify (AzureAd__ClientId). Empty: no bearer token is accepted, so the admin API is closed and verify takes only the keys of verifyKeySha256 (none: verify refuses every caller).')
+@description('Application (client) id of the API\'s app registration in Entra ID, with the app roles Attestation.Admin, Attestation.DebugTokens and Attestation.Verify (AzureAd__ClientId). Empty: no bearer token is accepted, so the admin API is closed and verify takes only the keys of verifyKeySha256 (none: verify refuses every caller).')
 param entraApiClientId string = ''
 
 // A string, not an array: see verifyKeyHashes.

@@ -57,6 +57,9 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
 
     public string AdminToken() => Token(CallerAuthorization.AdminRole);
 
+    /// <summary>An administrator who may also grant debug access (create debug tokens, enable the debug platform).</summary>
+    public string DebugGrantorToken() => Token(CallerAuthorization.AdminRole, CallerAuthorization.DebugTokensRole);
+
     /// <summary>Sends a request with <paramref name="token"/> (or none) and no verify key.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
     {
@@ -74,6 +77,9 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
         return Backend.Anonymous.SendAsync(request);
     }
 
-    /// <summary>Sends a request as an administrator.</summary>
+    /// <summary>Sends a request as an administrator (the admin role alone).</summary>
     public Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null) => SendAsync(method, path, AdminToken(), body);
+
+    /// <summary>Sends a request as an administrator who may also grant debug access.</summary>
+    public Task<HttpResponseMessage> DebugGrantorAsync(HttpMethod method, string path, object? body = null) => SendAsync(method, path, DebugGrantorToken(), body);
 }

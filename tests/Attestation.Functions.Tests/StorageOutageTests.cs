@@ -110,7 +110,7 @@ public class StorageOutageTests
 
     private static async Task<(string Token, string DeviceId)> NewDeviceAsync(RunningBackend backend)
     {
-        var created = await backend.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp);
+        var created = await backend.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp, DebugAccessRight.Held);
         using var response = await backend.AttestDebugAsync(debugToken: created.DebugToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return ((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!, created.Id);

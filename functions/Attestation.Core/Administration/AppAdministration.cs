@@ -24,13 +24,15 @@ public sealed partial class AppAdministration(
 
     private const int MaxAttempts = 5;
 
-    /// <summary>Registers a new app.</summary>
-    /// <exception cref="AttestationException"><c>invalid_request</c> (the policy is invalid) or <c>app_exists</c>.</exception>
+    /// <summary>Registers a new app; one with the debug platform or debug tokens only if <paramref name="debugAccess"/> is held.</summary>
+    /// <exception cref="AttestationException"><c>invalid_request</c> (the policy is invalid), <c>forbidden</c> or <c>app_exists</c>.</exception>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
-    public async Task<AppRecord> CreateAsync(AppPolicyConfiguration app, CancellationToken cancellationToken = default)
+    public async Task<AppRecord> CreateAsync(AppPolicyConfiguration app, DebugAccessRight debugAccess, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(debugAccess);
         Validate(app);
+        debugAccess.RequireForChange(before: null, app);
 
         // Seed first, so that creating an app that configuration names is a conflict, not a race with the seeding.
         await registry.EnsureSeededAsync(cancellationToken).ConfigureAwait(false);
@@ -66,13 +68,15 @@ public sealed partial class AppAdministration(
 
     /// <summary>
     /// Replaces the policy of <paramref name="appId"/> with <paramref name="app"/>. With <paramref name="ifMatch"/> (the
-    /// version a GET returned) the write happens only if nobody changed the app since.
+    /// version a GET returned) the write happens only if nobody changed the app since. A change that enables the debug
+    /// platform or adds a debug token needs <paramref name="debugAccess"/>.
     /// </summary>
-    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c> or <c>app_changed</c>.</exception>
+    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c>, <c>forbidden</c> or <c>app_changed</c>.</exception>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
-    public async Task<AppRecord> UpdateAsync(string appId, AppPolicyConfiguration app, string? ifMatch, CancellationToken cancellationToken = default)
+    public async Task<AppRecord> UpdateAsync(string appId, AppPolicyConfiguration app, string? ifMatch, DebugAccessRight debugAccess, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(debugAccess);
         RequireWellFormed(appId);
         app.AppId ??= appId;
         if (!string.Equals(app.AppId, appId, StringComparison.Ordinal))
@@ -87,6 +91,10 @@ public sealed partial class AppAdministration(
             throw new AttestationException(AttestationErrorCode.AppChanged, "The app changed since the version named in If-Match; read it again and reapply the change.");
         }
 
+        // Compared with the version read here, which the write below is conditional on: if debug was switched off in
+        // between, the write fails as app_changed rather than switching it back on without the right.
+        debugAccess.RequireForChange(current.Configuration, app);
+
         if (!await store.TryUpdateAsync(new AppRecord(app, current.ConcurrencyStamp), cancellationToken).ConfigureAwait(false))
         {
             throw new AttestationException(AttestationErrorCode.AppChanged, "The app changed while it was being updated; read it again and reapply the change.");
@@ -99,12 +107,14 @@ public sealed partial class AppAdministration(
 
     /// <summary>
     /// Creates a debug token for <paramref name="appId"/>: 32 random bytes, base64url. Only its SHA-256 is stored (in the app's
-    /// <c>debugTokenSha256</c>), so the plaintext returned here is the only copy.
+    /// <c>debugTokenSha256</c>), so the plaintext returned here is the only copy. Needs <paramref name="debugAccess"/>.
     /// </summary>
-    /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c> or <c>app_changed</c>.</exception>
+    /// <exception cref="AttestationException"><c>forbidden</c>, <c>invalid_request</c>, <c>app_unknown</c> or <c>app_changed</c>.</exception>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>
-    public async Task<CreatedDebugToken> CreateDebugTokenAsync(string appId, CancellationToken cancellationToken = default)
+    public async Task<CreatedDebugToken> CreateDebugTokenAsync(string appId, DebugAccessRight debugAccess, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(debugAccess);
+        debugAccess.Require("Creating a debug token");
         var token = Base64Flexible.ToBase64Url(RandomNumberGenerator.GetBytes(32));
         var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
         await ChangeAsync(appId, app =>
@@ -125,6 +135,8 @@ public sealed partial class AppAdministration(
     /// <summary>
     /// Revokes the debug token <paramref name="tokenId"/> of <paramref name="appId"/>: its hash leaves the app, so it attests
     /// and refreshes no more, and the device it registered (if any) is revoked, so that its live tokens fail verify at once.
+    /// No <see cref="DebugAccessRight"/> is asked for: revoking only takes power away, and an administrator who finds a
+    /// leaked debug token must be able to stop it without waiting for whoever holds the right.
     /// </summary>
     /// <exception cref="AttestationException"><c>invalid_request</c>, <c>app_unknown</c>, <c>debug_token_unknown</c> or <c>app_changed</c>.</exception>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached.</exception>

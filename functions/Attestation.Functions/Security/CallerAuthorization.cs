@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Attestation.Core.Administration;
 using Attestation.Core.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -12,7 +13,8 @@ namespace Attestation.Functions.Security;
 
 /// <summary>
 /// Who may call the operator routes: the admin API needs an Entra ID access token with the app role
-/// <see cref="AdminRole"/>; <c>verify</c> needs a verify key or a token with the app role <see cref="VerifyRole"/>.
+/// <see cref="AdminRole"/>, and granting debug access through it also <see cref="DebugTokensRole"/>; <c>verify</c> needs a
+/// verify key or a token with the app role <see cref="VerifyRole"/>.
 /// </summary>
 /// <remarks>
 /// Why the worker checks, not the Functions host: the host checks function keys before the worker sees a request and
@@ -35,6 +37,14 @@ public sealed partial class CallerAuthorization(
 {
     /// <summary>The app role of administrators and their automation.</summary>
     public const string AdminRole = "Attestation.Admin";
+
+    /// <summary>
+    /// The app role that, with <see cref="AdminRole"/>, lets an administrator grant debug access: create a debug token, add a
+    /// debug token hash to an app, or enable the debug platform. On its own it opens no admin route: it adds to the admin role,
+    /// so that most administrators (and their automation) can run apps and devices without being able to mint a device
+    /// out of nothing.
+    /// </summary>
+    public const string DebugTokensRole = "Attestation.DebugTokens";
 
     /// <summary>The app role of API backends that call <c>verify</c>.</summary>
     public const string VerifyRole = "Attestation.Verify";
@@ -59,9 +69,16 @@ public sealed partial class CallerAuthorization(
         return authorization.VerifyKeySha256.Count == 0 && !entraId.IsConfigured && !runsInAzure;
     }
 
-    /// <summary>Lets the request through only with an Entra ID token holding <see cref="AdminRole"/>.</summary>
+    /// <summary>
+    /// Lets the request through only with an Entra ID token holding <see cref="AdminRole"/>, and says whether the token also
+    /// holds <see cref="DebugTokensRole"/>, for the operations that grant debug access.
+    /// </summary>
     /// <exception cref="AttestationException"><c>unauthenticated</c> (401) or <c>forbidden</c> (403).</exception>
-    public Task RequireAdminAsync(HttpRequest request) => RequireTokenRoleAsync(request, AdminRole);
+    public async Task<DebugAccessRight> RequireAdminAsync(HttpRequest request)
+    {
+        var admin = await RequireTokenRoleAsync(request, AdminRole);
+        return HoldsRole(admin, DebugTokensRole) ? DebugAccessRight.Held : DebugAccessRight.Lacking($"the app role {DebugTokensRole} as well as {AdminRole}");
+    }
 
     /// <summary>Lets the request through with a verify key, or with an Entra ID token holding <see cref="VerifyRole"/>.</summary>
     /// <exception cref="AttestationException"><c>unauthenticated</c> (401) or <c>forbidden</c> (403).</exception>
@@ -99,7 +116,7 @@ public sealed partial class CallerAuthorization(
         return RequireTokenRoleAsync(request, VerifyRole);
     }
 
-    private async Task RequireTokenRoleAsync(HttpRequest request, string role)
+    private async Task<ClaimsPrincipal> RequireTokenRoleAsync(HttpRequest request, string role)
     {
         ArgumentNullException.ThrowIfNull(request);
         var authorization = request.Headers.Authorization.ToString();
@@ -132,13 +149,18 @@ public sealed partial class CallerAuthorization(
             throw Unauthenticated(request, "The bearer token was issued by another tenant.");
         }
 
-        if (!principal.Claims.Any(c => c.Type is "roles" or ClaimTypes.Role && string.Equals(c.Value, role, StringComparison.Ordinal)))
+        if (!HoldsRole(principal, role))
         {
             LogRefused(request.Path, $"missing app role {role}");
             request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"insufficient_scope\"";
             throw new AttestationException(AttestationErrorCode.Forbidden, $"The token does not hold the app role {role}.");
         }
+
+        return principal;
     }
+
+    private static bool HoldsRole(ClaimsPrincipal principal, string role) =>
+        principal.Claims.Any(c => c.Type is "roles" or ClaimTypes.Role && string.Equals(c.Value, role, StringComparison.Ordinal));
 
     private bool IsVerifyKey(string key)
     {

@@ -175,7 +175,7 @@ public class LogHygieneTests
         try
         {
             var appId = $"com.test.{Guid.NewGuid():N}";
-            var adminToken = fixture.AdminToken();
+            var adminToken = fixture.DebugGrantorToken();
             var expired = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, EntraIdBackendFixture.ClientId, [Attestation.Functions.Security.CallerAuthorization.AdminRole], expires: DateTimeOffset.UtcNow.AddHours(-1), issuedAt: DateTimeOffset.UtcNow.AddHours(-2));
             var secrets = new List<string> { adminToken, expired, RunningBackend.VerifyKey };
 

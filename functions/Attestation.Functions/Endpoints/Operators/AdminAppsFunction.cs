@@ -11,7 +11,9 @@ namespace Attestation.Functions.Endpoints.Operators;
 
 /// <summary>
 /// <c>/api/v1/admin/apps</c>: list, create, read and replace app policies. Anonymous to the Functions host; every function
-/// first requires an Entra ID token with <see cref="CallerAuthorization.AdminRole"/> (see <see cref="CallerAuthorization"/>).
+/// first requires an Entra ID token with <see cref="CallerAuthorization.AdminRole"/> (see <see cref="CallerAuthorization"/>);
+/// a create or replace that enables the debug platform or adds a debug token also needs
+/// <see cref="CallerAuthorization.DebugTokensRole"/> (<see cref="DebugAccessRight"/>).
 /// </summary>
 public sealed class AdminAppsFunction(AppAdministration apps, CallerAuthorization callers, ILogger<AdminAppsFunction> logger)
 {
@@ -32,9 +34,9 @@ public sealed class AdminAppsFunction(AppAdministration apps, CallerAuthorizatio
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>
         {
-            await callers.RequireAdminAsync(request);
+            var debugAccess = await callers.RequireAdminAsync(request);
             var app = await RequestBody.ReadAsync<AppPolicyConfiguration>(request, AppPolicyJson.Options, cancellationToken);
-            var created = await apps.CreateAsync(app, cancellationToken);
+            var created = await apps.CreateAsync(app, debugAccess, cancellationToken);
             return WithVersion(request, created, StatusCodes.Status201Created);
         });
 
@@ -56,10 +58,10 @@ public sealed class AdminAppsFunction(AppAdministration apps, CallerAuthorizatio
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>
         {
-            await callers.RequireAdminAsync(request);
+            var debugAccess = await callers.RequireAdminAsync(request);
             var app = await RequestBody.ReadAsync<AppPolicyConfiguration>(request, AppPolicyJson.Options, cancellationToken);
             var ifMatch = request.Headers.IfMatch.ToString();
-            var updated = await apps.UpdateAsync(appId, app, string.IsNullOrEmpty(ifMatch) ? null : ifMatch, cancellationToken);
+            var updated = await apps.UpdateAsync(appId, app, string.IsNullOrEmpty(ifMatch) ? null : ifMatch, debugAccess, cancellationToken);
             return WithVersion(request, updated, StatusCodes.Status200OK);
         });
 

@@ -10,7 +10,8 @@ namespace Attestation.Functions.Endpoints.Operators;
 
 /// <summary>
 /// Debug tokens for testers: create one (the plaintext is in this response only; the app stores its SHA-256) and revoke one.
-/// Every function first requires an Entra ID token with <see cref="CallerAuthorization.AdminRole"/>.
+/// Every function first requires an Entra ID token with <see cref="CallerAuthorization.AdminRole"/>; creating a token also
+/// needs <see cref="CallerAuthorization.DebugTokensRole"/>, revoking one does not (see <see cref="AppAdministration.RevokeDebugTokenAsync"/>).
 /// </summary>
 public sealed class AdminDebugTokensFunction(AppAdministration apps, CallerAuthorization callers, ILogger<AdminDebugTokensFunction> logger)
 {
@@ -21,8 +22,8 @@ public sealed class AdminDebugTokensFunction(AppAdministration apps, CallerAutho
         CancellationToken cancellationToken) =>
         HttpOutcome.RunAsync(logger, async () =>
         {
-            await callers.RequireAdminAsync(request);
-            var created = await apps.CreateDebugTokenAsync(appId, cancellationToken);
+            var debugAccess = await callers.RequireAdminAsync(request);
+            var created = await apps.CreateDebugTokenAsync(appId, debugAccess, cancellationToken);
             return ApiResult.Json(StatusCodes.Status201Created, new AdminDebugTokenResponse(created.DebugToken, created.Id));
         });
 

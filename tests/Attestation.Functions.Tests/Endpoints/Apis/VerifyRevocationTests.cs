@@ -148,7 +148,7 @@ public sealed class VerifyRevocationTests : IAsyncLifetime
     /// <summary>A device of its own (a debug token made for the test), attested on instance A.</summary>
     private async Task<(string Token, string DeviceId)> NewDeviceAsync()
     {
-        var created = await _a.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp);
+        var created = await _a.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp, DebugAccessRight.Held);
         using var response = await _a.AttestDebugAsync(debugToken: created.DebugToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await RunningBackend.ReadJsonAsync(response);

@@ -278,7 +278,7 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
     [InlineData("DELETE", "/api/v1/admin/apps/com.contoso.demo/debug-tokens/47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", HttpStatusCode.NotFound, "debug_token_unknown")]
     public async Task UnknownAndMalformedTargetsAreRefusedWithTheirCode(string method, string path, HttpStatusCode status, string code)
     {
-        using var response = await fixture.AdminAsync(new HttpMethod(method), path);
+        using var response = await fixture.DebugGrantorAsync(new HttpMethod(method), path);
 
         await ProblemAssert.IsProblemAsync(response, status, code);
     }
@@ -293,7 +293,7 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
             var demo = await apps.GetAsync(RunningBackend.DemoApp);
             var changed = AppPolicyJson.Deserialize(AppPolicyJson.Serialize(demo.Configuration));
             changed.FailureMode = "decoy";
-            await apps.UpdateAsync(RunningBackend.DemoApp, changed, ifMatch: null);
+            await apps.UpdateAsync(RunningBackend.DemoApp, changed, ifMatch: null, DebugAccessRight.Held);
         }
 
         // A restart with the same configuration (FailureMode reject) keeps the administrator's change.
@@ -313,11 +313,12 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
         debugTokenSha256 = new[] { Sha256Hex($"seed-{appId}") },
     };
 
-    private Task<HttpResponseMessage> CreateAppAsync(string appId) => fixture.AdminAsync(HttpMethod.Post, Apps, AppBody(appId));
+    // Every app here enables the debug platform, which the admin role alone may not do (DebugAccessTests).
+    private Task<HttpResponseMessage> CreateAppAsync(string appId) => fixture.DebugGrantorAsync(HttpMethod.Post, Apps, AppBody(appId));
 
     private async Task<(string DebugToken, string Id)> CreateDebugTokenAsync(string appId)
     {
-        using var response = await fixture.AdminAsync(HttpMethod.Post, $"{Apps}/{appId}/debug-tokens");
+        using var response = await fixture.DebugGrantorAsync(HttpMethod.Post, $"{Apps}/{appId}/debug-tokens");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await RunningBackend.ReadJsonAsync(response);
         return (body.GetProperty("debugToken").GetString()!, body.GetProperty("id").GetString()!);
