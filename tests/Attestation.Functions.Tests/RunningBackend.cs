@@ -128,9 +128,9 @@ public sealed class RunningBackend : IAsyncDisposable
         return await PostAsync("/api/v1/token/refresh", new { appId, deviceId, challenge, binding, proof = new { debugToken } });
     }
 
-    public async Task<JsonElement> VerifyAsync(string token, string? binding = null, bool consume = false)
+    public async Task<JsonElement> VerifyAsync(string token, string? binding = null, bool consume = false, string? appId = null, string[]? platforms = null)
     {
-        using var response = await PostAsync("/api/v1/verify", new { token, binding, consume });
+        using var response = await PostAsync("/api/v1/verify", new { token, binding, consume, appId, platforms });
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return await ReadJsonAsync(response);
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Attestations;
 
 /// <summary>
-/// <c>POST /api/v1/verify</c>: signature and claims, then the binding, then the device's status, then (when asked) single use.
+/// <c>POST /api/v1/verify</c>: signature and claims (the app and platform the caller accepts among them), then the binding, then the device's status, then (when asked) single use.
 /// Consuming comes last so that a token refused for another reason is not used up. The device's status comes from this
 /// instance's <see cref="RevocationView"/>, so only consuming calls storage.
 /// </summary>
@@ -23,16 +23,19 @@ public sealed class TokenVerificationService(
     IOptions<TokenOptions> tokenOptions,
     AttestationMetrics metrics)
 {
-    /// <summary>Verifies <paramref name="token"/>, and counts the outcome by reason.</summary>
+    /// <summary>
+    /// Verifies <paramref name="token"/> for an API that accepts <paramref name="scope"/> (null: any app and platform), and
+    /// counts the outcome by reason.
+    /// </summary>
     /// <exception cref="DependencyUnavailableException">
     /// The signing key cannot be loaded, the revocation view has never been read, or (when consuming) storage cannot be reached.
     /// </exception>
-    public async Task<TokenCheck> VerifyAsync(string token, string? boundValue, bool consume, CancellationToken cancellationToken = default)
+    public async Task<TokenCheck> VerifyAsync(string token, string? boundValue, bool consume, TokenScope? scope = null, CancellationToken cancellationToken = default)
     {
         TokenCheck check;
         try
         {
-            check = await VerifyCoreAsync(token, boundValue, consume, cancellationToken).ConfigureAwait(false);
+            check = await VerifyCoreAsync(token, boundValue, consume, scope ?? TokenScope.Any, cancellationToken).ConfigureAwait(false);
         }
         catch (DependencyUnavailableException)
         {
@@ -44,17 +47,17 @@ public sealed class TokenVerificationService(
         return check;
     }
 
-    private async Task<TokenCheck> VerifyCoreAsync(string token, string? boundValue, bool consume, CancellationToken cancellationToken)
+    private async Task<TokenCheck> VerifyCoreAsync(string token, string? boundValue, bool consume, TokenScope scope, CancellationToken cancellationToken)
     {
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
-        var check = await validator.ValidateAsync(token, keys, boundValue).ConfigureAwait(false);
+        var check = await validator.ValidateAsync(token, keys, boundValue, scope).ConfigureAwait(false);
         if (check.UnknownKeyId is { } kid)
         {
             // Another instance may sign with a key version this one has not loaded yet: reload (rate-limited) and try again.
             var reloaded = await signingKeys.GetKeysIncludingAsync(kid, cancellationToken).ConfigureAwait(false);
             if (!ReferenceEquals(reloaded, keys))
             {
-                check = await validator.ValidateAsync(token, reloaded, boundValue).ConfigureAwait(false);
+                check = await validator.ValidateAsync(token, reloaded, boundValue, scope).ConfigureAwait(false);
             }
         }
 

@@ -15,6 +15,8 @@ public enum TokenRefusal
     NotYetValid,
     WrongIssuer,
     WrongAudience,
+    WrongApp,
+    WrongPlatform,
     BindingMismatch,
     AlreadyConsumed,
     DeviceRevoked,

@@ -46,6 +46,8 @@ public sealed class TokenValidator
         TokenRefusal.NotYetValid => "not_yet_valid",
         TokenRefusal.WrongIssuer => "wrong_issuer",
         TokenRefusal.WrongAudience => "wrong_audience",
+        TokenRefusal.WrongApp => "wrong_app",
+        TokenRefusal.WrongPlatform => "wrong_platform",
         TokenRefusal.BindingMismatch => "binding_mismatch",
         TokenRefusal.AlreadyConsumed => "already_consumed",
         TokenRefusal.DeviceRevoked => "device_revoked",
@@ -53,12 +55,14 @@ public sealed class TokenValidator
     };
 
     /// <summary>
-    /// Validates <paramref name="token"/>. When <paramref name="boundValue"/> is given (the raw value the caller bound, e.g.
-    /// an Authorization header), the token must carry <c>pay</c> = base64url(SHA-256(it)).
+    /// Validates <paramref name="token"/>. When <paramref name="scope"/> is given, the token's app and platform must be in it.
+    /// When <paramref name="boundValue"/> is given (the raw value the caller bound, e.g. an Authorization header), the token
+    /// must carry <c>pay</c> = base64url(SHA-256(it)).
     /// </summary>
-    public async Task<TokenCheck> ValidateAsync(string token, SigningKeySet keys, string? boundValue = null)
+    public async Task<TokenCheck> ValidateAsync(string token, SigningKeySet keys, string? boundValue = null, TokenScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        scope ??= TokenScope.Any;
         if (string.IsNullOrWhiteSpace(token))
         {
             return TokenCheck.Refused(TokenRefusal.Malformed);
@@ -67,7 +71,7 @@ public sealed class TokenValidator
         var validation = ValidationFor(keys);
         if (validation.TryRecall(token, out var remembered))
         {
-            return Finish(remembered.Token, remembered.NotBefore, boundValue);
+            return Finish(remembered.Token, remembered.NotBefore, boundValue, scope);
         }
 
         if (!_handler.CanReadToken(token))
@@ -90,10 +94,10 @@ public sealed class TokenValidator
 
         DateTime? notBefore = jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out _) ? jwt.ValidFrom : null;
         validation.Remember(token, new RememberedToken(verified, notBefore));
-        return Finish(verified, notBefore, boundValue);
+        return Finish(verified, notBefore, boundValue, scope);
     }
 
-    private TokenCheck Finish(VerifiedToken verified, DateTime? notBefore, string? boundValue)
+    private TokenCheck Finish(VerifiedToken verified, DateTime? notBefore, string? boundValue, TokenScope scope)
     {
         // Checked on every call, memo or not: the memo proves the signature and claims, never that the token is still live.
         var skew = _options.Value.ClockSkew;
@@ -106,6 +110,12 @@ public sealed class TokenValidator
         if (now - skew >= verified.ExpiresAt.UtcDateTime)
         {
             return TokenCheck.Refused(TokenRefusal.Expired);
+        }
+
+        // The app and platform are claims like the issuer and audience, so they are refused before the binding is looked at.
+        if (scope.Refuse(verified) is { } outside)
+        {
+            return TokenCheck.Refused(outside);
         }
 
         if (boundValue is not null && !BindingMatches(verified.Binding, boundValue))

@@ -14,7 +14,7 @@ internal sealed record RefreshRequest(string AppId, string DeviceId, string Chal
 
 internal sealed record TokenResponse(string Token, string ExpiresAt, string DeviceId);
 
-internal sealed record VerifyRequest(string Token, string? Binding = null, bool Consume = false);
+internal sealed record VerifyRequest(string Token, string? Binding = null, bool Consume = false, string? AppId = null, string?[]? Platforms = null);
 
 internal sealed record VerifyValidResponse(bool Valid, string AppId, string DeviceId, string Platform, string IssuedAt, string ExpiresAt);
 

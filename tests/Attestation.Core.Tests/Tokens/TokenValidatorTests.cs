@@ -184,7 +184,7 @@ public class TokenValidatorTests
     [Fact]
     public void EveryRefusalHasTheWireNameOfTheContract()
     {
-        string[] expected = ["malformed", "bad_signature", "expired", "not_yet_valid", "wrong_issuer", "wrong_audience", "binding_mismatch", "already_consumed", "device_revoked"];
+        string[] expected = ["malformed", "bad_signature", "expired", "not_yet_valid", "wrong_issuer", "wrong_audience", "wrong_app", "wrong_platform", "binding_mismatch", "already_consumed", "device_revoked"];
 
         Assert.Equal(expected, Enum.GetValues<TokenRefusal>().Select(TokenValidator.ToWireName));
     }

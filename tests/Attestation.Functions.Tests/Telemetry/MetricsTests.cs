@@ -111,6 +111,8 @@ public class MetricsTests(BackendFixture fixture) : IClassFixture<BackendFixture
         var decoy = await TokenAsync(RunningBackend.DecoyApp, WrongDebugToken);
         using var metrics = new MetricsRecorder(_backend);
 
+        await _backend.VerifyAsync(token, consume: true, appId: RunningBackend.DecoyApp);
+        await _backend.VerifyAsync(token, appId: RunningBackend.DemoApp, platforms: ["play-integrity"]);
         await _backend.VerifyAsync(token, consume: true);
         await _backend.VerifyAsync(token, consume: true);
         await _backend.VerifyAsync(decoy);
@@ -120,7 +122,9 @@ public class MetricsTests(BackendFixture fixture) : IClassFixture<BackendFixture
         Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "already_consumed")));
         Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "bad_signature")));
         Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "malformed")));
-        Assert.Equal(4, metrics.Of(Verifications).Count);
+        Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "wrong_app")));
+        Assert.Single(metrics.Of(Verifications, ("outcome", "invalid"), ("reason", "wrong_platform")));
+        Assert.Equal(6, metrics.Of(Verifications).Count);
     }
 
     [Fact]

@@ -25,7 +25,8 @@ public sealed class VerifyFunction(TokenVerificationService verification, Caller
         {
             await callers.RequireVerifierAsync(request);
             var body = await RequestBody.ReadAsync<VerifyRequest>(request, cancellationToken);
-            var check = await verification.VerifyAsync(body.Token, body.Binding, body.Consume, cancellationToken);
+            var scope = TokenScope.Create(body.AppId, body.Platforms);
+            var check = await verification.VerifyAsync(body.Token, body.Binding, body.Consume, scope, cancellationToken);
             object response = check.Token is { } token
                 ? new VerifyValidResponse(true, token.AppId, token.DeviceId, token.Platform, HttpOutcome.Rfc3339(token.IssuedAt), HttpOutcome.Rfc3339(token.ExpiresAt))
                 : new VerifyInvalidResponse(false, TokenValidator.ToWireName(check.Refusal!.Value));
