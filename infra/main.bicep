@@ -70,7 +70,10 @@ param apiManagementPublisherName string = 'Contoso'
 @description('Set by the postprovision hook once the signing secret exists: the Key Vault named values, the token fragments and the sample API are deployed from then on.')
 param signingSecretReady bool = false
 
-@description('Versioned id of the previous signing secret version, set by infra/scripts/rotate-signing-key.sh. Empty until the first rotation.')
+@description('Versioned id of the signing secret version API Management trusts as current, set by infra/scripts/rotate-signing-key.sh and rollback-signing-key.sh. Empty until the first rotation: the newest version.')
+param currentSigningKeyVersionUri string = ''
+
+@description('Versioned id of the previous signing secret version, set by infra/scripts/rotate-signing-key.sh and rollback-signing-key.sh. Empty until the first rotation.')
 param previousSigningKeyVersionUri string = ''
 
 @description('Name of the signing secret in Key Vault.')
@@ -281,6 +284,7 @@ module apiManagement 'modules/api-management.bicep' = {
     keyVaultUri: keyVault.outputs.keyVaultUri
     signingSecretName: signingSecretName
     signingSecretReady: signingSecretReady
+    currentSigningKeyVersionUri: currentSigningKeyVersionUri
     previousSigningKeyVersionUri: previousSigningKeyVersionUri
     tokenIssuer: effectiveTokenIssuer
     tokenAudience: tokenAudience

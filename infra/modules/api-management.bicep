@@ -47,7 +47,10 @@ param signingSecretName string
 @description('Whether the signing secret exists yet. The Key Vault named values, the fragments and the sample API need it; the postprovision hook creates the secret and then provisions again with this set.')
 param signingSecretReady bool
 
-@description('Versioned identifier of the previous signing secret version (https://<vault>/secrets/<name>/<version>), set by rotate-signing-key.sh. Empty: the previous key is the current one.')
+@description('Versioned identifier of the signing secret version trusted as current (https://<vault>/secrets/<name>/<version>), set by rotate-signing-key.sh and rollback-signing-key.sh. Empty: the newest version.')
+param currentSigningKeyVersionUri string
+
+@description('Versioned identifier of the previous signing secret version, set by rotate-signing-key.sh and rollback-signing-key.sh. Empty: the previous key is the current one.')
 param previousSigningKeyVersionUri string
 
 @description('The iss claim the backend writes and the edge accepts.')
@@ -132,8 +135,10 @@ resource namedValues 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = 
 ]
 
 // The signing keys, read from Key Vault with the API Management identity: the base64 text of the secret is exactly
-// what validate-jwt's <key> element takes. "current" has no version, so it follows the newest version (API Management
-// refreshes it within 4 hours; rotate-signing-key.sh refreshes it at once); "previous" names a version.
+// what validate-jwt's <key> element takes. From the first rotation on, both name explicit versions, the two the app
+// trusts (rotate-signing-key.sh and rollback-signing-key.sh set them and record them in the azd environment), so the edge
+// never trusts a version the app has stopped trusting. Before it, both reference the secret without a version: the one
+// version there is.
 resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (signingSecretReady) {
   parent: apiManagement
   name: 'attestation-signing-key-current'
@@ -141,7 +146,7 @@ resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-
     displayName: 'attestation-signing-key-current'
     secret: true
     keyVault: {
-      secretIdentifier: secretUri
+      secretIdentifier: empty(currentSigningKeyVersionUri) ? secretUri : currentSigningKeyVersionUri
       identityClientId: identityClientId
     }
   }

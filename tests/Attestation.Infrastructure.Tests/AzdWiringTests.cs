@@ -81,8 +81,8 @@ public sealed partial class AzdWiringTests
     [Theory]
     [InlineData("postprovision.sh")]
     [InlineData("postprovision.ps1")]
-    [InlineData("rotate-signing-key.sh")]
-    [InlineData("rotate-signing-key.ps1")]
+    [InlineData("signing-key-versions.sh")]
+    [InlineData("signing-key-versions.ps1")]
     public async Task TheEnvironmentValuesTheScriptsReadAreOutputsOfMain(string script)
     {
         var template = await CompiledTemplate.GetAsync();
@@ -102,6 +102,7 @@ public sealed partial class AzdWiringTests
 
     [Theory]
     [InlineData("SIGNING_SECRET_READY", "signingSecretReady")]
+    [InlineData("CURRENT_SIGNING_KEY_VERSION_URI", "currentSigningKeyVersionUri")]
     [InlineData("PREVIOUS_SIGNING_KEY_VERSION_URI", "previousSigningKeyVersionUri")]
     public void WhatTheScriptsSetInTheEnvironmentReachesItsParameter(string variable, string parameter)
     {
@@ -127,18 +128,24 @@ public sealed partial class AzdWiringTests
         Assert.Contains($"azd env set {variable} ", readme, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task TheNamedValuesTheRotationScriptUpdatesExistInTheTemplate()
+    [Theory]
+    [InlineData("rotate-signing-key.sh", "signing-key-versions.sh", "pin ")]
+    [InlineData("rollback-signing-key.sh", "signing-key-versions.sh", "pin ")]
+    [InlineData("rotate-signing-key.ps1", "signing-key-versions.ps1", "Set-Pin ")]
+    [InlineData("rollback-signing-key.ps1", "signing-key-versions.ps1", "Set-Pin ")]
+    public async Task TheScriptsPinBothNamedValuesOfTheTemplate(string script, string shared, string pin)
     {
         var template = await CompiledTemplate.GetAsync();
-        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", "rotate-signing-key.sh"));
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
         var namedValues = template.OfType("Microsoft.ApiManagement/service/namedValues")
             .Select(v => v.Properties!["displayName"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
 
-        var used = Regex.Matches(text, @"namedValues/([a-z-]+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var pinned = Regex.Matches(text, "^\\s*(?:if \\S+ )?\\(?" + Regex.Escape(pin) + "([a-z]+) ", RegexOptions.Multiline)
+            .Select(m => "attestation-signing-key-" + m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(["attestation-signing-key-current", "attestation-signing-key-previous"], used.Order(StringComparer.Ordinal));
-        Assert.Subset(namedValues, used);
+        Assert.Equal(["attestation-signing-key-current", "attestation-signing-key-previous"], pinned.Order(StringComparer.Ordinal));
+        Assert.Subset(namedValues, pinned);
+        Assert.Contains("namedValues/attestation-signing-key-$", File.ReadAllText(Path.Combine(Root, "infra", "scripts", shared)), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -127,15 +127,15 @@ public sealed class PowerShellHookTests : IDisposable
         var (posix, powerShell) = await RunBothAsync("rotate-signing-key", RotateSigningKeyScriptTests.FastWait);
 
         Assert.True(posix.ExitCode == 0, posix.StandardError);
-        Assert.Contains(powerShell.Calls, c => c is ["az", "rest", "--method", "post", ..]);
+        Assert.Contains(powerShell.Calls, c => c is ["azd", "env", "set", "CURRENT_SIGNING_KEY_VERSION_URI", RotateSigningKeyScriptTests.NewId]);
         AssertAlike(posix, powerShell);
     }
 
     [Fact]
-    public async Task ARotationWhoseRefreshFailsStopsTheSameWayInPowerShell()
+    public async Task ARotationWhoseNewVersionTheEdgeCannotReadStopsTheSameWayInPowerShell()
     {
         RotateSigningKeyScriptTests.AnswerAsAzureWould(_az);
-        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Current}", "Forbidden 2026-12-01T17:00:00.7654321Z\n");
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Current}", $"{RotateSigningKeyScriptTests.NewId} Succeeded Forbidden\n");
 
         var (posix, powerShell) = await RunBothAsync("rotate-signing-key", RotateSigningKeyScriptTests.FastWait);
 
@@ -147,12 +147,51 @@ public sealed class PowerShellHookTests : IDisposable
     public async Task ARotationWhosePreviousKeyNeverUpdatesStopsTheSameWayInPowerShell()
     {
         RotateSigningKeyScriptTests.AnswerAsAzureWould(_az);
-        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}.2", "https://kv-x.vault.azure.net/secrets/token-signing-key/0000 Succeeded\n");
-        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}", "https://kv-x.vault.azure.net/secrets/token-signing-key/0000 Succeeded\n");
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}.2", $"{RotateSigningKeyScriptTests.OlderId} Succeeded Success\n");
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}", $"{RotateSigningKeyScriptTests.OlderId} Succeeded Success\n");
 
         var (posix, powerShell) = await RunBothAsync("rotate-signing-key", RotateSigningKeyScriptTests.FastWait);
 
         Assert.Equal(1, posix.ExitCode);
+        AssertAlike(posix, powerShell);
+    }
+
+    [Fact]
+    public async Task ARollBackIsTheSameInPowerShell()
+    {
+        RollbackSigningKeyScriptTests.AnswerAsAzureWould(_az);
+
+        var (posix, powerShell) = await RunBothAsync("rollback-signing-key", RotateSigningKeyScriptTests.FastWait);
+
+        Assert.True(posix.ExitCode == 0, posix.StandardError);
+        Assert.Contains(powerShell.Calls, c => c is ["az", "keyvault", "secret", "set-attributes", "--id", RotateSigningKeyScriptTests.NewId, ..]);
+        AssertAlike(posix, powerShell);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(RotateSigningKeyScriptTests.NewId + "\n")]
+    public async Task ARollBackWithNoVersionToGoBackToStopsTheSameWayInPowerShell(string versions)
+    {
+        RollbackSigningKeyScriptTests.AnswerAsAzureWould(_az);
+        _az.Answer("az keyvault secret list-versions", versions);
+
+        var (posix, powerShell) = await RunBothAsync("rollback-signing-key", RotateSigningKeyScriptTests.FastWait);
+
+        Assert.Equal(1, posix.ExitCode);
+        AssertAlike(posix, powerShell);
+    }
+
+    [Fact]
+    public async Task ATwoVersionRollBackIsTheSameInPowerShell()
+    {
+        RollbackSigningKeyScriptTests.AnswerAsAzureWould(_az);
+        _az.Answer("az keyvault secret list-versions", $"{RotateSigningKeyScriptTests.CurrentId}\n{RotateSigningKeyScriptTests.NewId}\n");
+        _az.Answer($"az rest get {RotateSigningKeyScriptTests.Previous}", $"{RotateSigningKeyScriptTests.CurrentId} Succeeded Success\n");
+
+        var (posix, powerShell) = await RunBothAsync("rollback-signing-key", RotateSigningKeyScriptTests.FastWait);
+
+        Assert.True(posix.ExitCode == 0, posix.StandardError);
         AssertAlike(posix, powerShell);
     }
 
