@@ -27,17 +27,35 @@ echo "== dotnet format --verify-no-changes"
 dotnet format Serverless.sln --verify-no-changes --no-restore
 
 echo "== Azurite"
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
-node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$port" --inMemoryPersistence --silent \
-  --skipApiVersionCheck --disableTelemetry >"$results/azurite.log" 2>&1 &
-azurite_pid=$!
-stop_azurite() { kill "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true; }
+# A free port is chosen, released and then bound by Azurite: another process can take it in between, and then Azurite
+# exits; so each start is tried on a new port, up to five times. Started means the port answers as Azurite (its Server
+# header), not merely that something listens there. Every wait is bounded.
+azurite_pid=
+stop_azurite() {
+  if [[ -n "$azurite_pid" ]]; then kill "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true; fi
+  azurite_pid=
+}
 trap stop_azurite EXIT
-for _ in $(seq 1 300); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  kill -0 "$azurite_pid" 2>/dev/null || { cat "$results/azurite.log"; echo "Azurite exited"; exit 1; }
-  sleep 0.1
+answers_as_azurite() {
+  node -e "require('http').get('http://127.0.0.1:$1/devstoreaccount1/Tables', r => process.exit(/^Azurite-Table\//.test(r.headers.server || '') ? 0 : 1)).on('error', () => process.exit(1)).setTimeout(5000, () => process.exit(1))"
+}
+for attempt in 1 2 3 4 5; do
+  port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
+  node_modules/.bin/azurite-table --tableHost 127.0.0.1 --tablePort "$port" --inMemoryPersistence --silent \
+    --skipApiVersionCheck --disableTelemetry >"$results/azurite.log" 2>&1 &
+  azurite_pid=$!
+  started=false
+  for _ in $(seq 1 300); do
+    kill -0 "$azurite_pid" 2>/dev/null || break
+    if answers_as_azurite "$port"; then started=true; break; fi
+    sleep 0.2
+  done
+  [[ "$started" == true ]] && break
+  echo "Azurite did not start on port $port (attempt $attempt):"
+  cat "$results/azurite.log"
+  stop_azurite
 done
+if [[ "$started" != true ]]; then echo "Azurite did not start"; exit 1; fi
 echo "Azurite table service on 127.0.0.1:$port"
 export ATTESTATION_TEST_STORAGE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
 

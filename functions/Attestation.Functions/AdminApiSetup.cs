@@ -36,9 +36,19 @@ public static class AdminApiSetup
         services.AddOptions<EntraIdOptions>().Bind(entraId).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EntraIdOptions>>(validator);
         services.AddSingleton<CallerAuthorization>();
-        if (entraId.Get<EntraIdOptions>()?.IsConfigured == true)
+        var entraIdOptions = entraId.Get<EntraIdOptions>();
+        if (entraIdOptions?.IsConfigured == true)
         {
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddMicrosoftIdentityWebApi(entraId);
+
+            // Both names of this API's registration, whatever the token's version. Left to itself, Microsoft.Identity.Web
+            // accepts only api://{client id} in a v1.0 token and only the client id in a v2.0 token, but Entra ID writes
+            // either into either: a v1.0 token (what a registration left at its default is issued) carries the client id
+            // when the caller asked for "{client id}/.default", as managed identities often do. The issuer and tenant
+            // checks are unchanged.
+            var clientId = entraIdOptions.ClientId!.Trim();
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+                options => options.TokenValidationParameters.ValidAudiences = [clientId, "api://" + clientId]);
         }
 
         return services;

@@ -13,8 +13,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace Attestation.TestSupport;
 
 /// <summary>
-/// A FAKE Entra ID: a local HTTPS server that publishes an OpenID Connect discovery document and a signing key set the way
-/// <c>login.microsoftonline.com/{tenant}/v2.0</c> does, and mints v2.0 access tokens signed with its own RSA key. Tests
+/// A FAKE Entra ID: a local HTTPS server that publishes OpenID Connect discovery documents and a signing key set the way
+/// <c>login.microsoftonline.com/{tenant}/v2.0</c> and <c>login.microsoftonline.com/{tenant}</c> (v1.0) do, and mints access
+/// tokens of either version signed with its own RSA key. An app registration left at its default
+/// (<c>api.requestedAccessTokenVersion</c> null) is issued v1.0 tokens: issuer <c>https://sts.windows.net/{tenant}/</c>,
+/// audience the Application ID URI, <c>appid</c> instead of <c>azp</c>. Tests
 /// point <c>AzureAd:Instance</c> at it, so the backend validates tokens with Microsoft.Identity.Web exactly as it would
 /// against Entra ID, without reaching it. It can also mint what Entra ID never would (another tenant, a lapsed token).
 /// </summary>
@@ -60,6 +63,12 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
     /// <summary>The issuer Entra ID writes into v2.0 tokens of <paramref name="tenantId"/> (and into its discovery document).</summary>
     public string IssuerFor(string tenantId) => $"{Instance}{tenantId}/v2.0";
 
+    /// <summary>
+    /// The issuer Entra ID writes into v1.0 tokens of <paramref name="tenantId"/>, in every cloud of the public instance:
+    /// the security token service's own host, not the login host.
+    /// </summary>
+    public static string V1IssuerFor(string tenantId) => $"https://sts.windows.net/{tenantId}/";
+
     /// <summary>An HttpClientHandler that trusts this server's certificate only.</summary>
     public HttpClientHandler CreateTrustingHandler() => new()
     {
@@ -75,8 +84,14 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
         IEnumerable<string> roles,
         DateTimeOffset? expires = null,
         DateTimeOffset? issuedAt = null,
-        bool signWithUnknownKey = false)
+        bool signWithUnknownKey = false,
+        int version = 2)
     {
+        if (version is not (1 or 2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(version), version, "Entra ID issues access tokens of version 1.0 or 2.0.");
+        }
+
         ArgumentNullException.ThrowIfNull(roles);
         var iat = issuedAt ?? DateTimeOffset.UtcNow.AddMinutes(-1);
         var exp = expires ?? iat.AddHours(1);
@@ -85,8 +100,8 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
             ["tid"] = tenantId,
             ["oid"] = "11111111-2222-3333-4444-555555555555",
             ["sub"] = "11111111-2222-3333-4444-555555555555",
-            ["azp"] = "66666666-7777-8888-9999-000000000000",
-            ["ver"] = "2.0",
+            [version == 1 ? "appid" : "azp"] = "66666666-7777-8888-9999-000000000000",
+            ["ver"] = version == 1 ? "1.0" : "2.0",
         };
         var roleList = roles.ToArray();
         if (roleList.Length > 0)
@@ -98,7 +113,7 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
         SecurityKey key = otherKey is null ? _securityKey : new RsaSecurityKey(otherKey) { KeyId = _securityKey.KeyId };
         var descriptor = new SecurityTokenDescriptor
         {
-            Issuer = IssuerFor(tenantId),
+            Issuer = version == 1 ? V1IssuerFor(tenantId) : IssuerFor(tenantId),
             Audience = audience,
             IssuedAt = iat.UtcDateTime,
             NotBefore = iat.UtcDateTime,
@@ -140,8 +155,26 @@ public sealed class FakeEntraIdServer : IAsyncDisposable
             return;
         }
 
-        // /{tenant}/discovery/v2.0/keys: the signing keys.
-        if (path.EndsWith("/discovery/v2.0/keys", StringComparison.Ordinal))
+        // /{tenant}/.well-known/openid-configuration: the v1.0 discovery document, whose issuer is the v1.0 tokens'.
+        if (path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal))
+        {
+            var tenant = path.Trim('/').Split('/')[0];
+            await WriteJsonAsync(context, new Dictionary<string, object>
+            {
+                ["issuer"] = V1IssuerFor(tenant),
+                ["authorization_endpoint"] = $"{Instance}{tenant}/oauth2/authorize",
+                ["token_endpoint"] = $"{Instance}{tenant}/oauth2/token",
+                ["jwks_uri"] = $"{Instance}common/discovery/keys",
+                ["response_types_supported"] = new[] { "code", "id_token", "code id_token", "token id_token", "token" },
+                ["subject_types_supported"] = new[] { "pairwise" },
+                ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+                ["tenant_region_scope"] = "EU",
+            });
+            return;
+        }
+
+        // /{tenant}/discovery/v2.0/keys and /common/discovery/keys (v1.0): the signing keys, the same for both versions.
+        if (path.EndsWith("/discovery/v2.0/keys", StringComparison.Ordinal) || path.EndsWith("/discovery/keys", StringComparison.Ordinal))
         {
             var parameters = _signingKey.ExportParameters(includePrivateParameters: false);
             await WriteJsonAsync(context, new

@@ -14,16 +14,28 @@ namespace Attestation.TestSupport;
 
 /// <summary>
 /// A FAKE Key Vault: a small local HTTPS server that speaks the part of the Key Vault secrets REST API the backend uses
-/// (get the latest secret, get a version, list versions), with the bearer challenge that Key Vault clients expect first.
-/// No Key Vault emulator exists, so the Key Vault adapter is tested against this. It trusts any bearer token.
+/// (get the latest secret, get a version, list versions), as Key Vault documents and behaves:
+/// <list type="bullet">
+/// <item>a request without a bearer token gets the 401 challenge that Key Vault clients expect first; a request with any
+/// other token than the one <see cref="CreateSecretClient"/>'s credential issues gets 401 too;</item>
+/// <item>reading a disabled version, or the secret without a version when its newest version is disabled, gets 403
+/// <c>Forbidden</c> with the inner code <c>SecretDisabled</c> ("Operation get is not allowed on a disabled secret.");</item>
+/// <item>the version list comes in pages of <see cref="PageSize"/> (Key Vault's default, 25), each but the last with a
+/// <c>nextLink</c>, in no particular order.</item>
+/// </list>
+/// No Key Vault emulator exists, so the Key Vault adapters are tested against this.
 /// </summary>
 public sealed class FakeKeyVaultServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly List<Version> _versions = [];
     private readonly Lock _gate = new();
+
+    /// <summary>The one bearer token the fake accepts: what <see cref="Credential"/> issues.</summary>
+    public const string AcceptedToken = "fake-key-vault-token";
     private int _secretReads;
     private int _requestsSeen;
+    private int _unavailableLeft;
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 certificate)
     {
@@ -44,6 +56,16 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     /// <summary>While true, every request gets 503, as Key Vault does in an outage.</summary>
     public bool Unavailable { get; set; }
+
+
+    /// <summary>Versions per page of a version list; Key Vault's default page holds 25.</summary>
+    public int PageSize { get; set; } = 25;
+
+    /// <summary>The credential a client of this fake uses: it issues <see cref="AcceptedToken"/> and records the scopes asked for.</summary>
+    public FakeTokenCredential Credential { get; } = new();
+
+    /// <summary>Answers the next <paramref name="requests"/> requests with 503, then serves again (a transient outage).</summary>
+    public void AnswerUnavailable(int requests) => Volatile.Write(ref _unavailableLeft, requests);
 
     public static async Task<FakeKeyVaultServer> StartAsync()
     {
@@ -81,13 +103,39 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             DisableChallengeResourceVerification = true,
         };
         options.Retry.MaxRetries = 0;
-        return new SecretClient(VaultUri, new StaticTokenCredential(), options);
+        return new SecretClient(VaultUri, Credential, options);
     }
 
     /// <summary>An HttpClientHandler that trusts this server's certificate only.</summary>
     public HttpClientHandler CreateTrustingHandler() => new()
     {
         ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && presented.RawData.AsSpan().SequenceEqual(Certificate.RawData),
+    };
+
+    /// <summary>
+    /// A handler that trusts this server's certificate only and connects to it whatever host a URI names, so that a
+    /// client can address the fake as a subdomain (vault.localhost), as a real vault is addressed (kv.vault.azure.net).
+    /// </summary>
+    public SocketsHttpHandler CreateLoopbackHandler() => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(Certificate.RawData),
+        },
     };
 
     public async ValueTask DisposeAsync()
@@ -99,17 +147,26 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requestsSeen);
-        if (Unavailable)
+        if (Unavailable || TakeUnavailable())
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
-        // Key Vault clients first send the request without a token and read the authority from this challenge.
-        if (!context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal))
+        // Key Vault clients first send the request without a token and read the authority and the resource from this
+        // challenge. The resource is this host, so a client that verifies it (the production default) accepts it.
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+            context.Response.Headers.WWWAuthenticate = "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://localhost\"";
+            return;
+        }
+
+        if (authorization != "Bearer " + AcceptedToken)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new { error = new { code = "Unauthorized", message = "AKV10022: Invalid audience." } });
             return;
         }
 
@@ -128,14 +185,30 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             versions = [.. _versions.Where(v => v.Name == segments[1]).OrderBy(v => v.CreatedOn)];
         }
 
-        object? body = segments.Length switch
+        if (segments is [_, _, "versions"])
         {
-            2 => versions.LastOrDefault() is { } latest ? Bundle(latest) : null,
-            3 when segments[2] == "versions" => new { value = versions.Select(Item).ToList(), nextLink = (string?)null },
-            3 => versions.FirstOrDefault(v => v.Id == segments[2]) is { } one ? Bundle(one) : null,
+            await WriteVersionPageAsync(context, versions);
+            return;
+        }
+
+        var read = segments.Length switch
+        {
+            2 => versions.LastOrDefault(),
+            3 => versions.FirstOrDefault(v => v.Id == segments[2]),
             _ => null,
         };
 
+        if (read is { Enabled: false })
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsJsonAsync(new
+            {
+                error = new { code = "Forbidden", message = "Operation get is not allowed on a disabled secret.", innerError = new { code = "SecretDisabled" } },
+            });
+            return;
+        }
+
+        object? body = read is null ? null : Bundle(read);
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -145,6 +218,35 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+
+    private bool TakeUnavailable()
+    {
+        int left;
+        while ((left = Volatile.Read(ref _unavailableLeft)) > 0)
+        {
+            if (Interlocked.CompareExchange(ref _unavailableLeft, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// One page of the version list, with a nextLink when more follow. Key Vault promises no order; oldest first puts the
+    /// newest version on the last page, so a reader that stops at the first page is caught.
+    /// </summary>
+    private async Task WriteVersionPageAsync(HttpContext context, List<Version> versions)
+    {
+        var skip = int.TryParse(context.Request.Query["$skiptoken"], out var given) && given > 0 ? given : 0;
+        var page = versions.Skip(skip).Take(PageSize).Select(Item).ToList();
+        var nextLink = skip + PageSize < versions.Count
+            ? $"{VaultUri}secrets/{Uri.EscapeDataString(versions[0].Name)}/versions?api-version={context.Request.Query["api-version"]}&$skiptoken={skip + PageSize}&maxresults={PageSize}"
+            : null;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { value = page, nextLink }));
     }
 
     private object Bundle(Version version) => new
@@ -168,11 +270,23 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         recoveryLevel = "Recoverable+Purgeable",
     };
 
-    /// <summary>The fake accepts any bearer token; this one never reaches Entra ID.</summary>
-    private sealed class StaticTokenCredential : TokenCredential
+    /// <summary>Issues the one token the fake accepts, never reaching Entra ID, and records the scopes it was asked for.</summary>
+    public sealed class FakeTokenCredential : TokenCredential
     {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new("fake-token", DateTimeOffset.UtcNow.AddHours(1));
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _scopes = new();
+
+        /// <summary>Every scope asked for, in order.</summary>
+        public IReadOnlyCollection<string> ScopesRequested => _scopes;
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            foreach (var scope in requestContext.Scopes)
+            {
+                _scopes.Enqueue(scope);
+            }
+
+            return new AccessToken(AcceptedToken, DateTimeOffset.UtcNow.AddHours(1));
+        }
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             ValueTask.FromResult(GetToken(requestContext, cancellationToken));

@@ -125,16 +125,7 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
     {
         try
         {
-            var enabled = new List<SecretProperties>();
-            await foreach (var properties in _client.GetPropertiesOfSecretVersionsAsync(_secretName, cancellationToken).ConfigureAwait(false))
-            {
-                if (properties.Enabled == true && properties.CreatedOn is not null)
-                {
-                    enabled.Add(properties);
-                }
-            }
-
-            var newestFirst = enabled.OrderByDescending(p => p.CreatedOn).ToList();
+            var newestFirst = await EnabledSecretVersions.NewestFirstAsync(_client, _secretName, cancellationToken).ConfigureAwait(false);
             if (newestFirst.Count == 0)
             {
                 throw new InvalidDataException($"The secret '{_secretName}' has no enabled version.");

@@ -10,15 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Attestation.Azure.KeyVault;
 
 /// <summary>
-/// The apps' named secrets (Play Integrity keys, a Google service account) from Key Vault: the latest enabled version of
-/// each, cached in memory (one <see cref="RefreshingValue{T}"/> per name) and read again once the refresh interval has
+/// The apps' named secrets (Play Integrity keys, a Google service account) from Key Vault: the newest enabled version of
+/// each (listed, then read by version: reading the secret without a version fails once its newest version is disabled),
+/// cached in memory (one <see cref="RefreshingValue{T}"/> per name) and read again once the refresh interval has
 /// passed, so that attestations do not wait on the vault within the interval.
 /// <list type="bullet">
 /// <item>Concurrent callers of one secret share one read.</item>
 /// <item>A failed reload keeps the cached value and tries again 30 seconds later; without a cached value, the caller
 /// gets <see cref="DependencyUnavailableException"/> (503 <c>unavailable</c>), never a 500, and that failure is remembered
 /// for 5 seconds, so an outage answers at once instead of queueing every request behind another failing read. A missing
-/// secret is a deployment fault and answers the same way, with the secret's name (never a value) in the log.</item>
+/// secret, or one with no enabled version, is a deployment fault and answers the same way, with the secret's name (never a value) in the log.</item>
 /// </list>
 /// </summary>
 public sealed partial class KeyVaultSecretStore : ISecretStore
@@ -68,7 +69,13 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
     {
         try
         {
-            KeyVaultSecret secret = await _client.GetSecretAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var newestFirst = await EnabledSecretVersions.NewestFirstAsync(_client, name, cancellationToken).ConfigureAwait(false);
+            if (newestFirst.Count == 0)
+            {
+                throw new InvalidDataException($"The secret '{name}' has no enabled version.");
+            }
+
+            KeyVaultSecret secret = await _client.GetSecretAsync(name, newestFirst[0].Version, cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(secret.Value))
             {
                 throw new InvalidDataException($"The secret '{name}' is empty.");

@@ -55,6 +55,22 @@ public sealed class KeyVaultChallengeKeyProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADisabledNewestVersionDoesNotSealAndTheNewestIsFoundOnALaterPage()
+    {
+        _vault.PageSize = 1;
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        var v2 = _vault.AddVersion(SecretName, Secret(2), Start.AddDays(-20));
+        var v3 = _vault.AddVersion(SecretName, Secret(3), Start.AddDays(-10));
+        _vault.AddVersion(SecretName, Secret(4), Start.AddDays(-1), enabled: false);
+        using var provider = CreateProvider();
+
+        var keys = await provider.GetKeysAsync();
+
+        Assert.Equal(v3, keys.Current.Version);
+        Assert.Equal(v2, keys.Previous!.Version);
+    }
+
+    [Fact]
     public async Task AVersionThatIsNoKeyIsADependencyOutageThatShowsNoValue()
     {
         _vault.AddVersion(SecretName, "short-secret", Start.AddDays(-1));

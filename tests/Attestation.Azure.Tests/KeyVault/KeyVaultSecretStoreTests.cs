@@ -67,7 +67,93 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         var values = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await store.GetSecretAsync(Name))));
 
         Assert.All(values, v => Assert.Equal("first", v));
-        Assert.Equal(1, _vault.SecretReads);
+
+        // One load is two reads: the version list, then the newest enabled version.
+        Assert.Equal(2, _vault.SecretReads);
+    }
+
+    [Fact]
+    public async Task ADisabledNewestVersionIsPassedOverForTheNewestEnabledOne()
+    {
+        // Disabling the newest version is how an operator rolls a secret back; Key Vault then refuses to read the secret
+        // without a version (403 SecretDisabled), so a store that asked for "the latest" would answer 503 from then on.
+        _vault.AddVersion(Name, "first", Start.AddDays(-3));
+        _vault.AddVersion(Name, "second", Start.AddDays(-2));
+        _vault.AddVersion(Name, "rolled-back", Start.AddDays(-1), enabled: false);
+
+        Assert.Equal("second", await CreateStore().GetSecretAsync(Name));
+    }
+
+    [Fact]
+    public async Task ASecretWithNoEnabledVersionIsUnavailableAndShowsNoValue()
+    {
+        _vault.AddVersion(Name, "do-not-echo", Start.AddDays(-1), enabled: false);
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => CreateStore().GetSecretAsync(Name).AsTask());
+
+        Assert.Equal("Key Vault", outage.Dependency);
+        Assert.DoesNotContain("do-not-echo", outage.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheNewestVersionIsFoundOnALaterPageOfTheList()
+    {
+        _vault.PageSize = 2;
+        for (var day = 5; day >= 1; day--)
+        {
+            _vault.AddVersion(Name, $"day-{day}", Start.AddDays(-day));
+        }
+
+        Assert.Equal("day-1", await CreateStore().GetSecretAsync(Name));
+    }
+
+    [Fact]
+    public async Task TheProductionClientRetriesATransientOutageAndAnswersTheVaultsChallenge()
+    {
+        // The SecretClient the backend builds (KeyVaultSigningKeyProvider.CreateClientOptions: fast retries, challenge
+        // resource verification on), with only the transport replaced so that it reaches the fake and trusts its certificate.
+        _vault.AddVersion(Name, "first", Start.AddDays(-1));
+        var options = KeyVaultSigningKeyProvider.CreateClientOptions();
+        options.Transport = new global::Azure.Core.Pipeline.HttpClientTransport(_vault.CreateLoopbackHandler());
+
+        // A vault's host is a subdomain of the challenge's resource (kv.vault.azure.net and vault.azure.net); here
+        // vault.localhost and localhost, the handler connecting to the fake whatever the name.
+        var vaultUri = new UriBuilder(_vault.VaultUri) { Host = "vault.localhost" }.Uri;
+        var client = new global::Azure.Security.KeyVault.Secrets.SecretClient(vaultUri, _vault.Credential, options);
+        _vault.AnswerUnavailable(2);
+
+        var store = new KeyVaultSecretStore(client, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSecretStore>.Instance);
+
+        Assert.Equal("first", await store.GetSecretAsync(Name));
+        Assert.Contains("https://localhost/.default", _vault.Credential.ScopesRequested);
+    }
+
+    [Fact]
+    public async Task ATransientOutageWithoutRetriesIsUnavailable()
+    {
+        // The other side of the test above: the tests' own client does not retry, so the same outage is a 503.
+        _vault.AddVersion(Name, "first", Start.AddDays(-1));
+        _vault.AnswerUnavailable(2);
+
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => CreateStore().GetSecretAsync(Name).AsTask());
+    }
+
+    [Fact]
+    public async Task AClientWithAnotherTokenIsRefusedByTheVault()
+    {
+        _vault.AddVersion(Name, "do-not-echo", Start.AddDays(-1));
+        var options = new global::Azure.Security.KeyVault.Secrets.SecretClientOptions
+        {
+            Transport = new global::Azure.Core.Pipeline.HttpClientTransport(_vault.CreateTrustingHandler()),
+            DisableChallengeResourceVerification = true,
+        };
+        options.Retry.MaxRetries = 0;
+        var client = new global::Azure.Security.KeyVault.Secrets.SecretClient(_vault.VaultUri, new OtherTokenCredential(), options);
+        var store = new KeyVaultSecretStore(client, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSecretStore>.Instance);
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetSecretAsync(Name).AsTask());
+
+        Assert.Equal(401, Assert.IsType<global::Azure.RequestFailedException>(outage.InnerException).Status);
     }
 
     [Fact]
@@ -131,4 +217,13 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
 
     private KeyVaultSecretStore CreateStore() =>
         new(_vault.CreateSecretClient(), TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSecretStore>.Instance);
+
+    private sealed class OtherTokenCredential : global::Azure.Core.TokenCredential
+    {
+        public override global::Azure.Core.AccessToken GetToken(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("a-token-for-another-resource", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
 }

@@ -40,6 +40,62 @@ public class CallerAuthorizationTests(EntraIdBackendFixture fixture) : IClassFix
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
+    [Theory]
+    [InlineData("api://" + EntraIdBackendFixture.ClientId)]
+    [InlineData(EntraIdBackendFixture.ClientId)]
+    public async Task AVersion1TokenForThisApiIsServed(string audience)
+    {
+        // What an app registration left at its default (requestedAccessTokenVersion null) is issued, as the README's
+        // setup steps leave it: issuer https://sts.windows.net/{tenant}/, audience the Application ID URI.
+        var token = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, audience, [CallerAuthorization.AdminRole], version: 1);
+
+        using var response = await fixture.SendAsync(HttpMethod.Get, AdminApps, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AVersion2TokenForTheApplicationIdUriIsServed()
+    {
+        var token = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, "api://" + EntraIdBackendFixture.ClientId, [CallerAuthorization.AdminRole]);
+
+        using var response = await fixture.SendAsync(HttpMethod.Get, AdminApps, token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AVersion1TokenFromAnotherTenantIs401()
+    {
+        var token = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.OtherTenantId, "api://" + EntraIdBackendFixture.ClientId, [CallerAuthorization.AdminRole], version: 1);
+
+        using var response = await fixture.SendAsync(HttpMethod.Get, AdminApps, token);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Theory]
+    [InlineData("api://0b9e8d7c-0000-4e3d-8c2b-1a0f9e8d7c6b")]
+    [InlineData("https://graph.microsoft.com")]
+    public async Task AVersion1TokenForAnotherApiIs401(string audience)
+    {
+        var token = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, audience, [CallerAuthorization.AdminRole], version: 1);
+
+        using var response = await fixture.SendAsync(HttpMethod.Get, AdminApps, token);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task AVersion1TokenWithoutTheAdminRoleIs403()
+    {
+        var token = fixture.EntraId.CreateAccessToken(EntraIdBackendFixture.TenantId, "api://" + EntraIdBackendFixture.ClientId, [CallerAuthorization.VerifyRole], version: 1);
+
+        using var response = await fixture.SendAsync(HttpMethod.Get, AdminApps, token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
     [Fact]
     public async Task ATokenFromAnotherTenantIs401()
     {
