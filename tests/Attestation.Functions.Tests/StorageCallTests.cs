@@ -37,6 +37,7 @@ public sealed class StorageCallTests : IAsyncLifetime
             settings:
             [
                 $"--Attestation:Apps:0:DebugTokenSha256:1={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(NewDeviceToken)))}",
+                $"--Attestation:Apps:1:DebugTokenSha256:1={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(NewDeviceToken)))}",
                 "--Attestation:AppRegistry:RefreshInterval=01:00:00",
             ]);
 
@@ -122,6 +123,43 @@ public sealed class StorageCallTests : IAsyncLifetime
         // every request with a pinned clock; here the revocation view's timer runs on the real clock).
         Assert.Single(_requests.Requests, r => r.Contains("consumedtokens", StringComparison.Ordinal));
         Assert.Equal(Insert("consumedtokens"), _requests.Requests.Single(r => r.Contains("consumedtokens", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ADecoyRefreshCostsTheStorageCallsOfAGenuineOne()
+    {
+        // A caller timing answers must not tell a decoy by a missing write (issue 16, finding 2): the decoy spends a
+        // conditional merge that matches no row where the genuine refresh spends its conditional replace.
+        var deviceId = Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+
+        var genuine = await TablesCalledAsync(() => _backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp));
+        var unknownDevice = await TablesCalledAsync(() => _backend.RefreshDebugAsync(Base64Flexible.Sha256Base64Url("never-attested"), RunningBackend.DecoyApp, "never-attested"));
+        var badProof = await TablesCalledAsync(() => _backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp, "guessed-token"));
+
+        Assert.Equal(["devices", "usedchallenges", "devices"], genuine);
+        Assert.Equal(genuine, unknownDevice);
+        Assert.Equal(genuine, badProof);
+    }
+
+    [Fact]
+    public async Task ADecoyAttestationCostsTheStorageCallsOfAGenuineOne()
+    {
+        var genuine = await TablesCalledAsync(() => _backend.AttestDebugAsync(RunningBackend.DecoyApp, NewDeviceToken));
+        var forged = await TablesCalledAsync(() => _backend.AttestDebugAsync(RunningBackend.DecoyApp, "guessed-token"));
+
+        Assert.Equal(["usedchallenges", "devices"], genuine);
+        Assert.Equal(genuine, forged);
+    }
+
+    /// <summary>The tables one successful (genuine or decoy) answer called, in order.</summary>
+    private async Task<string[]> TablesCalledAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        _requests.Clear();
+        using var response = await send();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var tables = $"/devstoreaccount1/{_prefix}";
+        return [.. _requests.Requests.Select(r => r[(r.IndexOf(tables, StringComparison.Ordinal) + tables.Length)..].Split('(')[0])];
     }
 
     private string Insert(string table) => $"POST /devstoreaccount1/{_prefix}{table}";

@@ -56,6 +56,28 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
         }, cancellationToken);
     }
 
+    public Task ImitateUpdateAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appId);
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+
+        // A merge of no properties: even a store that accepted the version would change nothing but the row's timestamp.
+        var entity = new TableEntity(deviceId, appId);
+        return storage.RunAsync(TableStorage.DevicesTable, async table =>
+        {
+            try
+            {
+                await table.UpdateEntityAsync(entity, NeverCurrent, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException refused) when (refused.Status is 412 or 404)
+            {
+                // The expected answer: 412 for a registered device, 404 for an unknown one.
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<DeviceRegistration>> ListByDeviceAsync(string deviceId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
@@ -128,6 +150,9 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             ? text
             : throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
     }
+
+    /// <summary>A syntactically valid Table Storage ETag (a write's timestamp) that no row carries: no row was written in 1970.</summary>
+    private static readonly ETag NeverCurrent = new("W/\"datetime'1970-01-01T00%3A00%3A00.0000000Z'\"");
 
     internal sealed class DeviceEntity : IInsertOnceEntity
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Attestation.Core.Apps;
 using Attestation.Core.Challenges;
 using Attestation.Core.Devices;
@@ -35,6 +36,17 @@ public sealed partial class AttestationService(
         AttestationErrorCode.DeviceRevoked,
     ];
 
+    /// <summary>
+    /// At refresh decoy mode also hides the refusals that would tell whether the device id was ever registered, or that its
+    /// proof is bad (docs/api.md): a device that got a decoy at attest was never registered, and gets a decoy again.
+    /// </summary>
+    private static readonly HashSet<AttestationErrorCode> RefreshDecoyCodes =
+    [
+        .. DecoyCodes,
+        AttestationErrorCode.DeviceUnknown,
+        AttestationErrorCode.ProofInvalid,
+    ];
+
     /// <summary>Issues a one-time challenge for a registered app.</summary>
     /// <exception cref="AttestationException"><c>invalid_request</c> or <c>app_unknown</c>.</exception>
     /// <exception cref="DependencyUnavailableException">The app registry or the challenge key cannot be loaded (issuing itself writes nothing).</exception>
@@ -57,6 +69,7 @@ public sealed partial class AttestationService(
         // write, so that bad input and a Key Vault outage change nothing.
         var evidence = platform.ReadEvidence(command.Evidence);
         var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        var wroteDevice = false;
 
         try
         {
@@ -67,6 +80,7 @@ public sealed partial class AttestationService(
             }
 
             var verdict = await evidence.VerifyAsync(policy, command.Challenge, cancellationToken).ConfigureAwait(false);
+            wroteDevice = true;
             await RegisterAsync(policy.AppId, command.Platform, verdict, cancellationToken).ConfigureAwait(false);
 
             var token = issuer.Issue(keys, new TokenSubject(verdict.DeviceId, policy.AppId, command.Platform, binding));
@@ -76,9 +90,10 @@ public sealed partial class AttestationService(
         }
         catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
         {
+            var deviceId = evidence.ClaimedDeviceId ?? RandomDeviceId();
+            await ImitateDeviceWriteAsync(policy.AppId, deviceId, wroteDevice, cancellationToken).ConfigureAwait(false);
             LogDecoy(policy.AppId, command.Platform, refusal.Code.ToWireName(), refusal.Detail);
             outcome.MarkDecoy(refusal.Code);
-            var deviceId = evidence.ClaimedDeviceId ?? RandomDeviceId();
             return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, command.Platform, binding));
         }
         catch (AttestationException refusal)
@@ -101,37 +116,29 @@ public sealed partial class AttestationService(
             throw AttestationException.InvalidRequest("deviceId must be the base64url device id returned by attest.");
         }
 
-        var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
-        var registration = await devices.FindAsync(policy.AppId, deviceId, cancellationToken).ConfigureAwait(false);
-
-        // Shape checks that depend on the registered platform come before the challenge is consumed.
-        PendingRefresh? proof = null;
-        if (registration is not null)
+        // For an app in decoy mode every shape check comes before the device is looked up, so that a malformed request gets one
+        // answer whether or not its device id was ever registered (issue 16, finding 2). The request names no platform: its
+        // proof must have one's shape. Other apps answer as docs/api.md always has (an unknown id is 404 whatever its proof).
+        var proofPlatform = PlatformOfProof(command.Proof);
+        if (policy.FailureMode == FailureMode.Decoy && proofPlatform is null)
         {
-            var registered = platforms.Find(registration.Platform)
-                ?? throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not available in this backend.");
-            outcome.Platform = registered.Name;
-            if (!registered.SupportsRefresh)
-            {
-                throw registered.RefreshUnsupported();
-            }
-
-            if (command.Proof is not { } proofElement)
-            {
-                throw AttestationException.InvalidRequest("proof is required.");
-            }
-
-            proof = registered.ReadProof(proofElement);
+            throw AttestationException.InvalidRequest(command.Proof is null
+                ? "proof is required."
+                : $"proof must have the shape of a refresh proof of one of: {string.Join(", ", platforms.Refreshing.Select(p => p.Name))}.");
         }
 
-        var platform = registration?.Platform ?? PlatformOfProof(command.Proof);
+        var keys = await signingKeys.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+        var registration = await devices.FindAsync(policy.AppId, deviceId, cancellationToken).ConfigureAwait(false);
+        var platform = registration?.Platform ?? proofPlatform?.Name ?? PlatformNames.Debug;
         outcome.Platform = platform;
+        var (proof, deferred) = ReadRegisteredProof(policy, registration, command.Proof);
+        var wroteDevice = false;
         try
         {
             await challenges.RedeemAsync(policy.AppId, command.Challenge, cancellationToken).ConfigureAwait(false);
             if (registration is null || proof is null)
             {
-                throw new AttestationException(AttestationErrorCode.DeviceUnknown, "No device with this id is registered for this app; attest first.");
+                throw deferred ?? new AttestationException(AttestationErrorCode.DeviceUnknown, "No device with this id is registered for this app; attest first.");
             }
 
             if (registration.Status == DeviceStatus.Revoked)
@@ -149,6 +156,7 @@ public sealed partial class AttestationService(
             // The conditional write is what makes a counter single use: of two refreshes that read the same registration,
             // only the first write succeeds.
             var updated = registration with { Counter = verdict.Counter, LastSeen = timeProvider.GetUtcNow() };
+            wroteDevice = true;
             if (!await devices.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
             {
                 throw new AttestationException(AttestationErrorCode.ProofInvalid, "Another refresh for this device was accepted at the same time; serialize refreshes and retry with a new challenge.");
@@ -159,8 +167,9 @@ public sealed partial class AttestationService(
             outcome.MarkIssued();
             return token;
         }
-        catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && DecoyCodes.Contains(refusal.Code))
+        catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy && RefreshDecoyCodes.Contains(refusal.Code))
         {
+            await ImitateDeviceWriteAsync(policy.AppId, deviceId, wroteDevice, cancellationToken).ConfigureAwait(false);
             LogDecoy(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
             outcome.MarkDecoy(refusal.Code);
             return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, platform, binding));
@@ -169,6 +178,51 @@ public sealed partial class AttestationService(
         {
             LogRefused(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The refresh checks that depend on what the registry holds for the device: its platform is available and refreshes, and
+    /// the proof has that platform's shape. For an app in decoy mode a refusal here is returned, to be raised after the
+    /// challenge where an unknown device's is, so that decoy mode can hide it the same way (a proof of another platform's shape
+    /// is then a bad proof: its shape was checked before the lookup). For other apps it is thrown at once, before the challenge
+    /// is consumed, as docs/api.md has always answered it.
+    /// </summary>
+    private (PendingRefresh? Proof, AttestationException? Deferred) ReadRegisteredProof(AppPolicy policy, DeviceRegistration? registration, JsonElement? proof)
+    {
+        if (registration is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var registered = platforms.Find(registration.Platform)
+                ?? throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not available in this backend.");
+            if (!registered.SupportsRefresh)
+            {
+                throw registered.RefreshUnsupported();
+            }
+
+            return (registered.ReadProof(proof ?? throw AttestationException.InvalidRequest("proof is required.")), null);
+        }
+        catch (AttestationException refusal) when (policy.FailureMode == FailureMode.Decoy)
+        {
+            return (null, refusal.Code == AttestationErrorCode.InvalidRequest
+                ? new AttestationException(AttestationErrorCode.ProofInvalid, $"The proof does not have the shape of a '{registration.Platform}' proof.")
+                : refusal);
+        }
+    }
+
+    /// <summary>
+    /// A decoy answer mostly skips the device write of a genuine answer; it spends the same storage round trip instead, so that
+    /// a caller timing answers does not see the difference (docs/security.md says what timing still shows).
+    /// </summary>
+    private async Task ImitateDeviceWriteAsync(string appId, string deviceId, bool wroteDevice, CancellationToken cancellationToken)
+    {
+        if (!wroteDevice)
+        {
+            await devices.ImitateUpdateAsync(appId, deviceId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -229,11 +283,12 @@ public sealed partial class AttestationService(
     }
 
     /// <summary>
-    /// For a decoy answer to an unknown device: the first refreshing platform that reads the proof, so the decoy token's
-    /// <c>plat</c> claim does not give away that the device is unknown. Only the platforms read proofs; this flow knows no
-    /// platform's JSON.
+    /// The first refreshing platform whose proof shape <paramref name="proof"/> has, or null when none reads it. For an app in
+    /// decoy mode this is the refresh's shape check, made before the device is looked up, and the platform a decoy names for
+    /// an unknown device, so that its <c>plat</c> claim does not tell that the device is unknown. Only the platforms read
+    /// proofs; this flow knows no platform's JSON.
     /// </summary>
-    private string PlatformOfProof(System.Text.Json.JsonElement? proof)
+    private AttestationPlatform? PlatformOfProof(JsonElement? proof)
     {
         if (proof is { } element)
         {
@@ -242,7 +297,7 @@ public sealed partial class AttestationService(
                 try
                 {
                     candidate.ReadProof(element);
-                    return candidate.Name;
+                    return candidate;
                 }
                 catch (AttestationException)
                 {
@@ -251,7 +306,7 @@ public sealed partial class AttestationService(
             }
         }
 
-        return PlatformNames.Debug;
+        return null;
     }
 
     private static string RandomDeviceId() => Base64Flexible.ToBase64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -17,4 +17,12 @@ public interface IDeviceStore
     /// </summary>
     /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
     Task<bool> TryUpdateAsync(DeviceRegistration registration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends what <see cref="TryUpdateAsync"/> sends for <paramref name="deviceId"/>, conditional on a version no registration
+    /// ever has, so that it changes nothing: a decoy answer then costs the storage round trip that a genuine answer's write
+    /// costs, and a caller timing answers cannot tell them apart by that write (docs/security.md).
+    /// </summary>
+    /// <exception cref="Errors.DependencyUnavailableException">The store cannot be reached.</exception>
+    Task ImitateUpdateAsync(string appId, string deviceId, CancellationToken cancellationToken = default);
 }

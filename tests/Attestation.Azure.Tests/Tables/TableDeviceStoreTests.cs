@@ -46,6 +46,24 @@ public class TableDeviceStoreTests
     }
 
     [Fact]
+    public async Task AnImitatedUpdateWritesNothingForARegisteredOrAnUnknownDevice()
+    {
+        // Decoy answers spend this call in place of a device write; it must neither touch a registration nor create one.
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        await store.TryAddAsync(Registration("device-1"));
+        var before = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+
+        await store.ImitateUpdateAsync("com.contoso.demo", "device-1");
+        await store.ImitateUpdateAsync("com.contoso.demo", "device-2");
+
+        var after = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+        Assert.Equal(before.ConcurrencyStamp, after.ConcurrencyStamp);
+        Assert.Equal(before with { PublicKey = null, Receipt = null }, after with { PublicKey = null, Receipt = null });
+        Assert.Null(await store.FindAsync("com.contoso.demo", "device-2"));
+        Assert.True(await store.TryUpdateAsync(before with { Counter = 5 }));
+    }
+
+    [Fact]
     public async Task OfTenConcurrentUpdatesFromTheSameReadExactlyOneIsWritten()
     {
         var store = new TableDeviceStore(await AzuriteTables.CreateAsync());

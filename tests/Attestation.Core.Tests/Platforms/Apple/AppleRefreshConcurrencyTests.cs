@@ -153,6 +153,8 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
 
         public void Arm() => _armed = true;
 
+        public Task ImitateUpdateAsync(string appId, string deviceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
         public async Task<DeviceRegistration?> FindAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
         {
             DeviceRegistration? read;

@@ -8,6 +8,7 @@ namespace Attestation.Functions.Tests.Endpoints.Devices;
 
 public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixture>
 {
+    private static readonly string DebugDevice = Base64Flexible.Sha256Base64Url(RunningBackend.DebugToken);
     private readonly RunningBackend _backend = fixture.Backend;
 
     [Fact]
@@ -86,12 +87,71 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     }
 
     [Fact]
-    public async Task CodesOutsideTheContractsFourAreNotHiddenAtRefresh()
+    public async Task ADeviceThatGotADecoyAtAttestGetsADecoyAtRefresh()
     {
-        // docs/api.md hides challenge_invalid, attestation_invalid, policy_violation and device_revoked, and nothing else.
-        using var unknown = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]), RunningBackend.DecoyApp);
+        // It was never registered; a 404 at refresh would tell that its attestation failed.
+        using var attested = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, debugToken: "guessed-token");
+        var deviceId = (await RunningBackend.ReadJsonAsync(attested)).GetProperty("deviceId").GetString()!;
+
+        using var refreshed = await _backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp, debugToken: "guessed-token");
+
+        await AssertDecoyAsync(refreshed);
+        Assert.Equal(deviceId, (await RunningBackend.ReadJsonAsync(refreshed)).GetProperty("deviceId").GetString());
+    }
+
+    [Fact]
+    public async Task ABadProofForARegisteredDeviceGetsADecoyAtRefresh()
+    {
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+
+        using var refreshed = await _backend.RefreshDebugAsync(DebugDevice, RunningBackend.DecoyApp, debugToken: "guessed-token");
+
+        await AssertDecoyAsync(refreshed);
+    }
+
+    [Fact]
+    public async Task TheRejectModeAppStillAnswersAnUnknownDeviceAndABadProof()
+    {
+        (await _backend.AttestDebugAsync()).Dispose();
+
+        using var unknown = await _backend.RefreshDebugAsync(Base64Flexible.ToBase64Url(new byte[32]));
+        using var badProof = await _backend.RefreshDebugAsync(DebugDevice, debugToken: "guessed-token");
 
         await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound, "device_unknown");
+        await ProblemAssert.IsProblemAsync(badProof, HttpStatusCode.Unauthorized, "proof_invalid");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{"assertion": 5}""")]
+    [InlineData("""{"debugToken": ""}""")]
+    [InlineData("[]")]
+    [InlineData("""{"signature": "AAAA"}""")]
+    [InlineData("""{"assertion": "AAAA"}""")]
+    [InlineData("""{"debugToken": "guessed-token"}""")]
+    public async Task ARegisteredAndAnUnknownDeviceGetTheSameAnswerToTheSameRefresh(string? proof)
+    {
+        // The registered device is the debug device; the proofs are malformed, or of another platform's shape, or wrong.
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+
+        using var registered = await RefreshRawAsync(DebugDevice, proof);
+        using var unknown = await RefreshRawAsync(Base64Flexible.Sha256Base64Url("never-attested"), proof);
+
+        var registeredAnswer = await AnswerAsync(registered);
+        Assert.Equal(registeredAnswer, await AnswerAsync(unknown));
+        Assert.Contains(registeredAnswer, new[] { "400 invalid_request", "decoy" });
+    }
+
+    [Fact]
+    public async Task AMissingProofIsAnInvalidRequestForARegisteredAndAnUnknownDevice()
+    {
+        (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+
+        using var registered = await RefreshRawAsync(DebugDevice, proof: null);
+        using var unknown = await RefreshRawAsync(Base64Flexible.ToBase64Url(new byte[32]), proof: null);
+
+        await ProblemAssert.IsProblemAsync(registered, HttpStatusCode.BadRequest, "invalid_request");
+        await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.BadRequest, "invalid_request");
     }
 
     [Fact]
@@ -123,6 +183,28 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
+
+    private async Task<HttpResponseMessage> RefreshRawAsync(string deviceId, string? proof)
+    {
+        var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
+        var proofMember = proof is null ? "" : $", \"proof\": {proof}";
+        return await _backend.PostRawAsync("/api/v1/token/refresh", $$"""{"appId": "{{RunningBackend.DecoyApp}}", "deviceId": "{{deviceId}}", "challenge": "{{challenge}}"{{proofMember}}}""");
+    }
+
+    /// <summary>"decoy" for a 200 whose token no verifier trusts, else the status and code; a genuine token fails the test.</summary>
+    private async Task<string> AnswerAsync(HttpResponseMessage response)
+    {
+        var body = await RunningBackend.ReadJsonAsync(response);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return $"{(int)response.StatusCode} {body.GetProperty("code").GetString()}";
+        }
+
+        Assert.Equal("bad_signature", (await _backend.VerifyAsync(body.GetProperty("token").GetString()!)).GetProperty("reason").GetString());
+        return "decoy";
+    }
+
+    private async Task AssertDecoyAsync(HttpResponseMessage response) => Assert.Equal("decoy", await AnswerAsync(response));
 
     private static void AssertSameShape(JsonElement expected, JsonElement actual)
     {
