@@ -47,6 +47,15 @@ public sealed class FakePlayIntegrityServer : IAsyncDisposable
     /// <summary>While true, decode calls get 503.</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>While set, decode calls get this status (429 for over quota, a 5xx for an outage), with <see cref="RetryAfterSeconds"/>.</summary>
+    public int? AnswerStatus { get; set; }
+
+    /// <summary>The <c>Retry-After</c> seconds sent with <see cref="AnswerStatus"/>, if any.</summary>
+    public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>While true, decode calls get no answer until the caller gives up.</summary>
+    public bool Hang { get; set; }
+
     public static async Task<FakePlayIntegrityServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -133,6 +142,30 @@ public sealed class FakePlayIntegrityServer : IAsyncDisposable
         if (Unavailable)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        if (AnswerStatus is { } status)
+        {
+            if (RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await ErrorAsync(context, status, status == StatusCodes.Status429TooManyRequests ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE");
+            return;
+        }
+
+        if (Hang)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             return;
         }
 

@@ -12,6 +12,18 @@ public sealed class DependencyUnavailableException : Exception
         Dependency = dependency;
     }
 
+    /// <summary>
+    /// The dependency is known to be unavailable for <paramref name="retryAfter"/> (a circuit breaker or a call budget), so
+    /// the client is told to wait that long rather than the default delay.
+    /// </summary>
+    public DependencyUnavailableException(string dependency, TimeSpan retryAfter, Exception? innerException = null)
+        : base($"{dependency} is unavailable.", innerException)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retryAfter, TimeSpan.Zero);
+        Dependency = dependency;
+        RetryAfter = retryAfter;
+    }
+
     public DependencyUnavailableException(string message)
         : base(message)
     {
@@ -25,4 +37,7 @@ public sealed class DependencyUnavailableException : Exception
 
     /// <summary>Which dependency failed, for logs (never for the client).</summary>
     public string Dependency { get; }
+
+    /// <summary>How long the client should wait, when known; null for the HTTP layer's default delay.</summary>
+    public TimeSpan? RetryAfter { get; }
 }

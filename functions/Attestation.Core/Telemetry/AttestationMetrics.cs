@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Tokens;
 
 namespace Attestation.Core.Telemetry;
@@ -20,6 +21,7 @@ public sealed class AttestationMetrics
     private readonly Counter<long> _tokensIssued;
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _attestDuration;
+    private readonly Counter<long> _googleCalls;
 
     public AttestationMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +32,8 @@ public sealed class AttestationMetrics
         _tokensIssued = meter.CreateCounter<long>("attestation.tokens.issued", "{token}", "Tokens signed with the trusted key (decoy tokens not included), by app, platform and flow.");
         _verifications = meter.CreateCounter<long>("attestation.verifications", "{verification}", "Token verifications by outcome and refusal reason.");
         _attestDuration = meter.CreateHistogram<double>("attestation.attest.duration", "s", "Time to answer an attest request, by app, platform and outcome.");
+        _googleCalls = meter.CreateCounter<long>("attestation.play_integrity.google_calls", "{call}",
+            "Play Integrity decodeIntegrityToken calls by package and outcome; breaker_open and budget_exhausted count calls not made.");
     }
 
     /// <summary>One attest request: its counter, its latency, and the token it issued if any.</summary>
@@ -63,6 +67,28 @@ public sealed class AttestationMetrics
 
     /// <summary>A verification that could not be answered because a dependency was down.</summary>
     public void RecordVerificationUnavailable() => _verifications.Add(1, new KeyValuePair<string, object?>("outcome", FlowOutcome.Unavailable));
+
+    /// <summary>
+    /// One decode call to Google, or one the guard did not make. <paramref name="packageName"/> comes from a registered app's
+    /// policy, never from the request.
+    /// </summary>
+    public void RecordGoogleCall(string packageName, GoogleCallOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(packageName);
+        _googleCalls.Add(1, new KeyValuePair<string, object?>("package", packageName), new KeyValuePair<string, object?>("outcome", ToWireName(outcome)));
+    }
+
+    /// <summary>The <c>outcome</c> tag of <c>attestation.play_integrity.google_calls</c>.</summary>
+    public static string ToWireName(GoogleCallOutcome outcome) => outcome switch
+    {
+        GoogleCallOutcome.Ok => "ok",
+        GoogleCallOutcome.Refused => "refused",
+        GoogleCallOutcome.Throttled => "throttled",
+        GoogleCallOutcome.Error => "error",
+        GoogleCallOutcome.BreakerOpen => "breaker_open",
+        GoogleCallOutcome.BudgetExhausted => "budget_exhausted",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
 
     private void RecordIssued(FlowOutcome outcome, string flow)
     {

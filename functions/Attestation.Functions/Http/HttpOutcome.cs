@@ -33,7 +33,8 @@ internal static partial class HttpOutcome
         {
             LogOutage(logger, outage.Dependency, outage.InnerException?.GetType().Name ?? "none");
             return Problem(AttestationErrorCode.Unavailable,
-                "A service this backend depends on is temporarily unavailable. Retry after the Retry-After delay with a new challenge; keep the device's key (do not attest a new one).");
+                "A service this backend depends on is temporarily unavailable. Retry after the Retry-After delay with a new challenge; keep the device's key (do not attest a new one).",
+                outage.RetryAfter);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
         {
@@ -44,7 +45,10 @@ internal static partial class HttpOutcome
         }
     }
 
-    public static ApiResult Problem(AttestationErrorCode code, string detail)
+    /// <param name="code">The domain code.</param>
+    /// <param name="detail">Text safe to show a user.</param>
+    /// <param name="retryAfter">For <c>unavailable</c>: the delay the dependency named, instead of <see cref="RetryAfter"/>.</param>
+    public static ApiResult Problem(AttestationErrorCode code, string detail, TimeSpan? retryAfter = null)
     {
         var (status, title) = code switch
         {
@@ -66,7 +70,7 @@ internal static partial class HttpOutcome
             _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
         };
 
-        return ApiResult.Problem(status, code.ToWireName(), title, detail, code == AttestationErrorCode.Unavailable ? RetryAfter : null);
+        return ApiResult.Problem(status, code.ToWireName(), title, detail, code == AttestationErrorCode.Unavailable ? retryAfter ?? RetryAfter : null);
     }
 
     /// <summary>RFC 3339 UTC with whole seconds, the form of every instant the backend emits.</summary>

@@ -17,27 +17,34 @@ namespace Attestation.Google.PlayIntegrity;
 /// Google's <c>decodeIntegrityToken</c> REST method
 /// (https://developer.android.com/google/play/integrity/reference/rest/v1/v1/decodeIntegrityToken), called with an OAuth
 /// access token of the app's service account (scope <c>https://www.googleapis.com/auth/playintegrity</c>).
-/// docs/quirks.md: the default quota is 10,000 calls per app per day, so each attestation makes exactly one call, with no retry.
+/// docs/quirks.md: the default quota is 10,000 calls per app per day, so each attestation makes at most one call, with no
+/// retry, and only when <see cref="GoogleCallGuard"/> allows it (the app's call budget, the circuit breaker).
 /// </summary>
 public sealed partial class GooglePlayIntegrityDecoder : IPlayIntegrityDecoder
 {
-    private const string DependencyName = "Google Play Integrity";
+    private const string DependencyName = GoogleCallGuard.DependencyName;
     private const string Scope = "https://www.googleapis.com/auth/playintegrity";
 
     private readonly HttpClient _http;
     private readonly PlayIntegrityOptions _options;
+    private readonly GoogleCallGuard _guard;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger<GooglePlayIntegrityDecoder> _logger;
 
     // One credential per service account key, so its access token is cached and refreshed by Google.Apis.Auth.
     private readonly ConcurrentDictionary<string, GoogleCredential> _credentials = new(StringComparer.Ordinal);
 
-    public GooglePlayIntegrityDecoder(HttpClient http, IOptions<PlayIntegrityOptions> options, ILogger<GooglePlayIntegrityDecoder> logger)
+    public GooglePlayIntegrityDecoder(HttpClient http, IOptions<PlayIntegrityOptions> options, GoogleCallGuard guard, TimeProvider timeProvider, ILogger<GooglePlayIntegrityDecoder> logger)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _http = http;
         _options = options.Value;
+        _guard = guard;
+        _timeProvider = timeProvider;
         _logger = logger;
     }
 
@@ -47,7 +54,19 @@ public sealed partial class GooglePlayIntegrityDecoder : IPlayIntegrityDecoder
         ArgumentException.ThrowIfNullOrEmpty(integrityToken);
         ArgumentException.ThrowIfNullOrEmpty(serviceAccountJson);
 
-        var accessToken = await GetAccessTokenAsync(serviceAccountJson, cancellationToken).ConfigureAwait(false);
+        // Asked first: while the breaker is open or the budget spent, neither Google endpoint is called.
+        using var permit = _guard.Admit(packageName);
+        string accessToken;
+        try
+        {
+            accessToken = await GetAccessTokenAsync(serviceAccountJson, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            permit.NotSent();
+            throw;
+        }
+
         var uri = new Uri(_options.DecodeEndpoint, $"v1/{Uri.EscapeDataString(packageName)}:decodeIntegrityToken");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
@@ -55,37 +74,57 @@ public sealed partial class GooglePlayIntegrityDecoder : IPlayIntegrityDecoder
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        // The timeout runs on the injected clock, so tests can make Google slow without waiting.
+        using var timeout = new CancellationTokenSource(_options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new DependencyUnavailableException(DependencyName, e);
+            var openFor = permit.Complete(GoogleCallOutcome.Error, opensBreaker: true);
+            throw Unavailable(openFor, e);
         }
 
         using (response)
         {
             // 400 INVALID_ARGUMENT: Google cannot decode the token (garbage, or a token of another app). Any other failure
-            // (401/403 for our service account, 429 quota, 5xx) is ours or Google's, not the caller's: 503.
+            // (401/403 for our service account, 429 quota, 5xx) is ours or Google's, not the caller's: 503. Only 429 and 5xx
+            // say that more calls now would fail too, so only they open the breaker.
+            var status = (int)response.StatusCode;
             if (response.StatusCode == HttpStatusCode.BadRequest)
             {
+                permit.Complete(GoogleCallOutcome.Refused);
                 throw new AttestationException(AttestationErrorCode.AttestationInvalid, "Google could not decode the integrity token.");
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                LogDecodeRefused((int)response.StatusCode);
-                throw new DependencyUnavailableException(DependencyName, new HttpRequestException($"decodeIntegrityToken answered {(int)response.StatusCode}.", null, response.StatusCode));
+                var throttled = response.StatusCode == HttpStatusCode.TooManyRequests;
+                var openFor = permit.Complete(throttled ? GoogleCallOutcome.Throttled : GoogleCallOutcome.Error, opensBreaker: throttled || status >= 500, RetryAfterOf(response));
+                LogDecodeRefused(status);
+                throw Unavailable(openFor, new HttpRequestException($"decodeIntegrityToken answered {status}.", null, response.StatusCode));
             }
 
+            permit.Complete(GoogleCallOutcome.Ok);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             return ReadVerdict(body);
         }
     }
+
+    /// <summary>The 503 of a failed call; when it opened the breaker, the client waits as long as the breaker stays open.</summary>
+    private static DependencyUnavailableException Unavailable(TimeSpan? openFor, Exception inner) =>
+        openFor is { } wait ? new DependencyUnavailableException(DependencyName, wait, inner) : new DependencyUnavailableException(DependencyName, inner);
+
+    /// <summary>RFC 9110 §10.2.3: seconds or an HTTP date; null when absent or already past.</summary>
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } when delta > TimeSpan.Zero => delta,
+        { Date: { } date } when date > _timeProvider.GetUtcNow() => date - _timeProvider.GetUtcNow(),
+        _ => null,
+    };
 
     private static IntegrityVerdict ReadVerdict(byte[] body)
     {

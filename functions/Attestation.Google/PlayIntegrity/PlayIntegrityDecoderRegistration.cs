@@ -12,10 +12,14 @@ public static class PlayIntegrityDecoderRegistration
     {
         ArgumentNullException.ThrowIfNull(services);
 
-        // Standard tokens are decoded by Google: one call per attestation, no retry (the quota is per day).
+        // Standard tokens are decoded by Google: at most one call per attestation, no retry (the quota is per day), and
+        // none while the app's call budget is spent or the circuit breaker is open.
+        services.AddSingleton<GoogleCallGuard>();
         services.AddSingleton<IPlayIntegrityDecoder>(provider => new GooglePlayIntegrityDecoder(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
             provider.GetRequiredService<IOptions<PlayIntegrityOptions>>(),
+            provider.GetRequiredService<GoogleCallGuard>(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<GooglePlayIntegrityDecoder>>()));
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Attestation.Core.Text;
+using Attestation.Functions.Tests.Telemetry;
 using Attestation.TestSupport;
 
 namespace Attestation.Functions.Tests.Platforms;
@@ -12,6 +13,7 @@ namespace Attestation.Functions.Tests.Platforms;
 public sealed class PlayIntegrityEndpointTests : IAsyncLifetime, IDisposable
 {
     private const string StandardApp = "com.contoso.standard";
+    private const string GoogleCalls = "attestation.play_integrity.google_calls";
     private static readonly string SigningDigest = Base64Flexible.ToBase64Url(SHA256.HashData("play integrity test signing certificate"u8));
 
     private readonly PlayIntegrityTokenFactory _tokens = new();
@@ -129,6 +131,24 @@ public sealed class PlayIntegrityEndpointTests : IAsyncLifetime, IDisposable
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.True(response.Headers.RetryAfter is not null);
+    }
+
+    [Fact]
+    public async Task AfterAGoogleOutageTheNextAttestationIsUnavailableWithoutCallingGoogle()
+    {
+        using var metrics = new MetricsRecorder(_backend);
+        _google.Unavailable = true;
+
+        using var failed = await AttestAsync(StandardApp, await _backend.ChallengeAsync(StandardApp), "standard.token-during-an-outage");
+        using var refused = await AttestAsync(StandardApp, await _backend.ChallengeAsync(StandardApp), "standard.token-while-the-breaker-is-open");
+
+        await ProblemAssert.IsProblemAsync(failed, HttpStatusCode.ServiceUnavailable, "unavailable");
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Equal(TimeSpan.FromSeconds(30), failed.Headers.RetryAfter?.Delta);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+        Assert.Equal(1, _google.DecodeCalls);
+        Assert.Equal(1, metrics.Sum(GoogleCalls, ("package", StandardApp), ("outcome", "error")));
+        Assert.Equal(1, metrics.Sum(GoogleCalls, ("package", StandardApp), ("outcome", "breaker_open")));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public static class ClassicIntegrityToken
 
     /// <summary>
     /// Splits <paramref name="token"/> at its dots; false unless every part is empty or base64url text (the shape of every
-    /// compact JWS and JWE, classic or standard, checked before any parser, secret or Google call).
+    /// compact JWS and JWE, checked before any parser sees the text).
     /// </summary>
     public static bool TrySplitBase64UrlParts(string token, out string[] parts)
     {

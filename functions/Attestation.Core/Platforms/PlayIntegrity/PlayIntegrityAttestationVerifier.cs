@@ -15,8 +15,6 @@ namespace Attestation.Core.Platforms.PlayIntegrity;
 /// </summary>
 public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<PlayIntegrityPolicy, PlayIntegrityEvidence>
 {
-    private const int MinTokenLength = 16;
-
     private readonly ISecretStore _secrets;
     private readonly IPlayIntegrityDecoder _decoder;
     private readonly TimeProvider _timeProvider;
@@ -45,8 +43,8 @@ public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<Play
         var token = evidence.IntegrityToken;
 
         // Tokens are base64url parts joined by dots. Anything else is refused here, before a secret is read or Google is
-        // asked: the decode quota must not be spent on input that cannot be a token.
-        if (token.Length < MinTokenLength || !ClassicIntegrityToken.TrySplitBase64UrlParts(token, out _))
+        // asked: the decode quota must not be spent on input that cannot be a token (issue 16, finding 4).
+        if (!IntegrityTokenShape.IsWellFormed(token))
         {
             throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The integrity token is malformed.");
         }

@@ -105,6 +105,11 @@ public sealed class PlayIntegrityAttestationVerifierTests : IDisposable
     [InlineData("short")]
     [InlineData("has spaces in it, which no token has")]
     [InlineData("a+b/c=d+e/f=g+h/i=j+k/l=m")]
+    [InlineData("................")]
+    [InlineData("................................................................")]
+    [InlineData(".AAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAA.")]
+    [InlineData("A.A.A.A.A.A.A.A.A.A.A.A.A.A.A")]
     public async Task AnObviouslyMalformedStandardTokenNeverReachesGoogle(string token)
     {
         var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; }), Challenge, Evidence(token)));

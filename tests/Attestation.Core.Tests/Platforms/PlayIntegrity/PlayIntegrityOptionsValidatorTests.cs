@@ -22,4 +22,28 @@ public sealed class PlayIntegrityOptionsValidatorTests
             Assert.Contains("DecodeEndpoint", result.FailureMessage, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData(0, 10_000, 30, 300, "PerInstancePerMinute")]
+    [InlineData(60, 0, 30, 300, "PerDay")]
+    [InlineData(60, 10_000, 0, 300, "CircuitBreaker")]
+    [InlineData(60, 10_000, 600, 300, "CircuitBreaker")]
+    [InlineData(60, 10_000, 30, 7200, "CircuitBreaker")]
+    public void AnUnboundedOrEmptyCallBudgetOrBreakerIsRefused(int perMinute, int perDay, int openForSeconds, int maxOpenForSeconds, string named)
+    {
+        var options = new PlayIntegrityOptions
+        {
+            GoogleCallBudget = new() { PerInstancePerMinute = perMinute, PerDay = perDay },
+            CircuitBreaker = new() { OpenFor = TimeSpan.FromSeconds(openForSeconds), MaxOpenFor = TimeSpan.FromSeconds(maxOpenForSeconds) },
+        };
+
+        var result = new PlayIntegrityOptionsValidator(runsInAzure: false).Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(named, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDefaultCallBudgetAndBreakerAreAccepted() =>
+        Assert.True(new PlayIntegrityOptionsValidator(runsInAzure: true).Validate(null, new PlayIntegrityOptions()).Succeeded);
 }
