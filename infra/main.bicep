@@ -70,6 +70,21 @@ param apiManagementPublisherName string = 'Contoso'
 @description('Set by the postprovision hook once the signing secret exists: the Key Vault named values, the token fragments and the sample API are deployed from then on.')
 param signingSecretReady bool = false
 
+@description('Whether to deploy the sample protected API (GET /sample/whoami, behind a subscription key). Off by default: it answers anyone with a valid token with the token\'s claims.')
+param deploySampleApi bool = false
+
+// Strings rather than arrays, for the reason verifyKeySha256 is one: read as comma-separated lists.
+@description('App ids whose tokens the sample API accepts, comma-separated: the worked example of protecting an API for one app.')
+@minLength(1)
+param sampleApiAppIds string = 'com.contoso.demo'
+
+@description('Platforms whose tokens the sample API accepts (e.g. apple-app-attest,android-key-attestation), comma-separated. Empty: any.')
+param sampleApiPlatforms string = ''
+
+@description('Calls a minute per subscription key to the sample API: rate-limit, which every SKU has, Consumption included.')
+@minValue(1)
+param subscriptionCallsPerMinute int = 600
+
 @description('Versioned id of the signing secret version API Management trusts as current, set by infra/scripts/rotate-signing-key.sh and rollback-signing-key.sh. Empty until the first rotation: the newest version.')
 param currentSigningKeyVersionUri string = ''
 
@@ -171,9 +186,18 @@ var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tok
 // dropped (a hex hash has none), empty items skipped. A malformed hash still stops the app at start. (Inline rather than a
 // user-defined function, which would switch the compiled template to languageVersion 2.0.)
 var verifyKeyHashes = filter(split(replace(replace(replace(replace(verifyKeySha256, '[', ''), ']', ''), '"', ''), ' ', ''), ','), hash => !empty(hash))
+var sampleAppIds = filter(map(split(sampleApiAppIds, ','), id => trim(id)), id => !empty(id))
+var samplePlatforms = filter(map(split(sampleApiPlatforms, ','), p => trim(p)), p => !empty(p))
 var additionalSettings = json(empty(trim(additionalAppSettings)) ? '{}' : additionalAppSettings)
 // azd passes an unset ENTRA_TENANT_ID as '', which would replace the parameter's default.
 var effectiveEntraTenantId = empty(entraTenantId) ? subscription().tenantId : entraTenantId
+
+// The edge id that API Management sends in X-Azure-FDID and the Function App's access restriction requires (issue 16,
+// finding 4): stable across provisions (nothing to create, store or rotate), and derived from the object ids of the two
+// managed identities, random GUIDs that no caller of the APIs sees. It is a gate, not a credential: whoever may read the
+// resource group can read it (in the Function App's access restrictions) and could as well change them, so it keeps out
+// the internet, not the subscription's own principals; verify and the admin API keep their own checks behind it.
+var edgeId = guid(identities.outputs.apiManagementIdentityPrincipalId, identities.outputs.functionIdentityPrincipalId, 'attestation-edge')
 
 resource resourceGroup 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -265,6 +289,7 @@ module functionApp 'modules/function-app.bicep' = {
     additionalAppSettings: additionalSettings
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    edgeId: edgeId
   }
 }
 
@@ -285,11 +310,16 @@ module apiManagement 'modules/api-management.bicep' = {
     signingSecretName: signingSecretName
     signingSecretReady: signingSecretReady
     currentSigningKeyVersionUri: currentSigningKeyVersionUri
+    deploySampleApi: deploySampleApi
+    sampleApiAppIds: sampleAppIds
+    sampleApiPlatforms: samplePlatforms
+    subscriptionCallsPerMinute: subscriptionCallsPerMinute
     previousSigningKeyVersionUri: previousSigningKeyVersionUri
     tokenIssuer: effectiveTokenIssuer
     tokenAudience: tokenAudience
     tokenHeaderName: tokenHeaderName
     tokenClockSkewSeconds: tokenClockSkewSeconds
+    edgeId: edgeId
     attestationCallsPerMinute: attestationCallsPerMinute
     deviceCallsPerMinute: deviceCallsPerMinute
   }
@@ -308,6 +338,9 @@ output AZURE_API_MANAGEMENT_NAME string = apiManagement.outputs.apiManagementNam
 output AZURE_API_MANAGEMENT_ID string = apiManagement.outputs.apiManagementId
 output API_MANAGEMENT_IDENTITY_CLIENT_ID string = identities.outputs.apiManagementIdentityClientId
 output ATTESTATION_API_URL string = '${apiManagement.outputs.gatewayUrl}/attestation'
-output SAMPLE_PROTECTED_API_URL string = '${apiManagement.outputs.gatewayUrl}/sample'
+// Verify and the admin API: the Function App answers only API Management (its own host name gives 403).
+output ATTESTATION_OPERATORS_API_URL string = apiManagement.outputs.operatorsApiUrl
+// Empty when the sample API is not deployed (deploySampleApi false, or the first pass before the signing secret exists).
+output SAMPLE_PROTECTED_API_URL string = apiManagement.outputs.sampleApiUrl
 output TOKEN_ISSUER string = effectiveTokenIssuer
 output TOKEN_AUDIENCE string = tokenAudience

@@ -1,6 +1,6 @@
 // API Management in front of the backend: the attestation API (challenge, attest, token/refresh), the named values and
-// policy fragments that check an attestation token at the edge, and a sample API protected by them. The policy XML is in
-// infra/policies/, loaded as text, so it can be read and tested on its own.
+// policy fragments that check an attestation token at the edge, and, when asked for, a sample API protected by them for
+// one app. The policy XML is in infra/policies/, loaded as text, so it can be read and tested on its own.
 
 @description('Azure region.')
 param location string
@@ -47,6 +47,20 @@ param signingSecretName string
 @description('Whether the signing secret exists yet. The Key Vault named values, the fragments and the sample API need it; the postprovision hook creates the secret and then provisions again with this set.')
 param signingSecretReady bool
 
+@description('Whether to deploy the sample protected API (GET /sample/whoami), which needs a subscription key.')
+param deploySampleApi bool
+
+@description('App ids whose tokens the sample API accepts.')
+@minLength(1)
+param sampleApiAppIds array
+
+@description('Platforms whose tokens the sample API accepts. Empty: any.')
+param sampleApiPlatforms array
+
+@description('Calls a minute per subscription key to the sample API (rate-limit, which every SKU has, Consumption included).')
+@minValue(1)
+param subscriptionCallsPerMinute int
+
 @description('Versioned identifier of the signing secret version trusted as current (https://<vault>/secrets/<name>/<version>), set by rotate-signing-key.sh and rollback-signing-key.sh. Empty: the newest version.')
 param currentSigningKeyVersionUri string
 
@@ -67,6 +81,9 @@ param tokenHeaderName string
 @maxValue(300)
 param tokenClockSkewSeconds int
 
+@description('The edge id the policies send in X-Azure-FDID: the Function App lets through only requests that carry it.')
+param edgeId string
+
 @description('Calls a minute per client IP to the attestation API (SKUs with rate-limit-by-key only).')
 @minValue(1)
 param attestationCallsPerMinute int
@@ -86,11 +103,7 @@ var attestationApiPolicy = replace(
   supportsRateLimitByKey ? loadTextContent('../policies/per-ip-rate-limit.xml') : ''
 )
 
-var validateTokenFragment = replace(
-  loadTextContent('../policies/validate-attestation-token.xml'),
-  '<!-- per-device-rate-limit -->',
-  supportsRateLimitByKey ? loadTextContent('../policies/per-device-rate-limit.xml') : ''
-)
+var deploySample = signingSecretReady && deploySampleApi
 
 // Plain named values: what the policies need besides the keys.
 var plainNamedValues = {
@@ -100,6 +113,7 @@ var plainNamedValues = {
   'attestation-token-clock-skew': string(tokenClockSkewSeconds)
   'attestation-calls-per-minute': string(attestationCallsPerMinute)
   'attestation-device-calls-per-minute': string(deviceCallsPerMinute)
+  'attestation-subscription-calls-per-minute': string(subscriptionCallsPerMinute)
 }
 
 resource apiManagement 'Microsoft.ApiManagement/service@2024-05-01' = {
@@ -119,6 +133,18 @@ resource apiManagement 'Microsoft.ApiManagement/service@2024-05-01' = {
   properties: {
     publisherEmail: publisherEmail
     publisherName: publisherName
+  }
+}
+
+// Not a secret named value: the edge id is no credential (the Function App's access restrictions show it to whoever
+// may read the resource group), and the template stores no secret (NoStoredKeyTests).
+resource edgeIdNamedValue 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = {
+  parent: apiManagement
+  name: 'attestation-edge-id'
+  properties: {
+    displayName: 'attestation-edge-id'
+    value: edgeId
+    secret: false
   }
 }
 
@@ -163,21 +189,6 @@ resource previousSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05
       identityClientId: identityClientId
     }
   }
-}
-
-resource validateTokenPolicyFragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = if (signingSecretReady) {
-  parent: apiManagement
-  name: 'validate-attestation-token'
-  properties: {
-    description: 'Lets through only requests with a valid attestation token (validate-jwt, HS256, current and previous key).'
-    format: 'xml'
-    value: validateTokenFragment
-  }
-  dependsOn: [
-    namedValues
-    currentSigningKey
-    previousSigningKey
-  ]
 }
 
 resource checkBindingPolicyFragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' = if (signingSecretReady) {
@@ -265,24 +276,125 @@ resource attestationApiPolicyResource 'Microsoft.ApiManagement/service/apis/poli
   dependsOn: [
     functionsBackend
     namedValues
+    edgeIdNamedValue
   ]
 }
 
-resource sampleApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = if (signingSecretReady) {
+// Verify and the admin API: the Function App answers only API Management, so they are published here too, each route
+// as the Functions app declares it (a test compares them), with no check of API Management's own: the backend's stay.
+resource operatorsApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = {
   parent: apiManagement
-  name: 'sample-protected'
+  name: 'attestation-operators'
   properties: {
-    displayName: 'Sample protected API'
-    description: 'Shows how to protect an API with the attestation token fragments; answers with the token\'s claims.'
-    path: 'sample'
+    displayName: 'Attestation verify and admin'
+    description: 'Verify (for API backends) and the admin API (for operators) of docs/api.md. The backend checks each caller: a verify key or an Entra ID token with the route\'s app role.'
+    path: 'attestation-operators'
     protocols: [
       'https'
     ]
     subscriptionRequired: false
+    serviceUrl: 'https://${functionAppHostName}/api'
   }
 }
 
-resource sampleApiOperation 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = if (signingSecretReady) {
+var operatorOperations = [
+  { name: 'verify', method: 'POST', urlTemplate: '/v1/verify' }
+  { name: 'list-apps', method: 'GET', urlTemplate: '/v1/admin/apps' }
+  { name: 'create-app', method: 'POST', urlTemplate: '/v1/admin/apps' }
+  { name: 'get-app', method: 'GET', urlTemplate: '/v1/admin/apps/{appId}' }
+  { name: 'update-app', method: 'PUT', urlTemplate: '/v1/admin/apps/{appId}' }
+  { name: 'list-devices', method: 'GET', urlTemplate: '/v1/admin/apps/{appId}/devices' }
+  { name: 'get-device', method: 'GET', urlTemplate: '/v1/admin/devices/{deviceId}' }
+  { name: 'revoke-device', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/devices/{deviceId}/revoke' }
+  { name: 'restore-device', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/devices/{deviceId}/restore' }
+  { name: 'create-debug-token', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/debug-tokens' }
+  { name: 'delete-debug-token', method: 'DELETE', urlTemplate: '/v1/admin/apps/{appId}/debug-tokens/{tokenId}' }
+]
+
+resource operatorsApiOperations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
+  for operation in operatorOperations: {
+    parent: operatorsApi
+    name: operation.name
+    properties: {
+      displayName: operation.name
+      method: operation.method
+      urlTemplate: operation.urlTemplate
+      // API Management requires each template parameter to be declared.
+      templateParameters: [
+        for parameter in filter(['appId', 'deviceId', 'tokenId'], p => contains(operation.urlTemplate, '{${p}}')): {
+          name: parameter
+          type: 'string'
+          required: true
+        }
+      ]
+    }
+  }
+]
+
+resource operatorsApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = {
+  parent: operatorsApi
+  name: 'policy'
+  properties: {
+    format: 'xml'
+    value: loadTextContent('../policies/attestation-operators-api.xml')
+  }
+  dependsOn: [
+    functionsBackend
+    edgeIdNamedValue
+  ]
+}
+
+// The sample's token check: the worked example of protecting an API for one app (README, "Protect your own API with the
+// fragment"). There is no unscoped token fragment: an API can only include one that names the apps it serves.
+module sampleTokenFragment 'attestation-token-fragment.bicep' = if (deploySample) {
+  name: 'sample-token-fragment'
+  params: {
+    apiManagementName: apiManagement.name
+    scope: 'sample'
+    appIds: sampleApiAppIds
+    platforms: sampleApiPlatforms
+    perDeviceRateLimit: supportsRateLimitByKey
+  }
+  dependsOn: [
+    namedValues
+    currentSigningKey
+    previousSigningKey
+  ]
+}
+
+// Not deployed unless asked for (issue 16, finding 2), and behind a subscription key when it is: it answers with the
+// token's claims, which is for trying the chain out, not for the world.
+resource sampleApi 'Microsoft.ApiManagement/service/apis@2024-05-01' = if (deploySample) {
+  parent: apiManagement
+  name: 'sample-protected'
+  properties: {
+    displayName: 'Sample protected API'
+    description: 'Shows how to protect an API for one app with the attestation token fragments; answers with the token\'s claims.'
+    path: 'sample'
+    protocols: [
+      'https'
+    ]
+    subscriptionRequired: true
+    subscriptionKeyParameterNames: {
+      header: 'Ocp-Apim-Subscription-Key'
+      query: 'subscription-key'
+    }
+  }
+}
+
+// A subscription to the sample API alone; API Management generates its keys (none is in the template): read one with
+// listSecrets (README).
+resource sampleApiSubscription 'Microsoft.ApiManagement/service/subscriptions@2024-05-01' = if (deploySample) {
+  parent: apiManagement
+  name: 'sample-protected'
+  properties: {
+    displayName: 'Sample protected API'
+    scope: '/apis/${sampleApi.name}'
+    state: 'active'
+  }
+}
+
+resource sampleApiOperation 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = if (deploySample) {
   parent: sampleApi
   name: 'whoami'
   properties: {
@@ -292,7 +404,7 @@ resource sampleApiOperation 'Microsoft.ApiManagement/service/apis/operations@202
   }
 }
 
-resource sampleApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = if (signingSecretReady) {
+resource sampleApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = if (deploySample) {
   parent: sampleApi
   name: 'policy'
   properties: {
@@ -300,12 +412,17 @@ resource sampleApiPolicy 'Microsoft.ApiManagement/service/apis/policies@2024-05-
     value: loadTextContent('../policies/sample-protected-api.xml')
   }
   dependsOn: [
-    validateTokenPolicyFragment
+    sampleTokenFragment
     checkBindingPolicyFragment
     tokenProblemPolicyFragment
+    namedValues
   ]
 }
 
 output apiManagementName string = apiManagement.name
 output apiManagementId string = apiManagement.id
 output gatewayUrl string = apiManagement.properties.gatewayUrl
+@description('Base URL of verify and the admin API through API Management (replaces the Function App\'s /api).')
+output operatorsApiUrl string = '${apiManagement.properties.gatewayUrl}/${operatorsApi.properties.path}'
+@description('URL of the sample protected API, or empty when it is not deployed.')
+output sampleApiUrl string = deploySample ? '${apiManagement.properties.gatewayUrl}/sample' : ''

@@ -85,6 +85,9 @@ param additionalAppSettings object
 @maxValue(1000)
 param maximumInstanceCount int
 
+@description('The edge id: the X-Azure-FDID value API Management sends; a request without it is refused (403) before it reaches the app.')
+param edgeId string
+
 @description('Memory of each instance, in MB.')
 @allowed([
   512
@@ -123,6 +126,40 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
+      // Only through API Management (issue 16, finding 4), so its rate limits cannot be gone round: App Service lets
+      // through only requests whose X-Azure-FDID header is the edge id, which API Management's policies send. An
+      // address rule cannot do it on every SKU: the Consumption and v2 tiers have no address of their own. The header is
+      // one that access restrictions can match (exactly), made for a proxy in front of the app; the Kudu (scm) site, where
+      // azd deploys with Entra ID, keeps its own, open rules.
+      ipSecurityRestrictionsDefaultAction: 'Deny'
+      ipSecurityRestrictions: [
+        {
+          name: 'api-management-ipv4'
+          description: 'Requests forwarded by this deployment\'s API Management (X-Azure-FDID is the edge id).'
+          action: 'Allow'
+          priority: 100
+          ipAddress: '0.0.0.0/0'
+          headers: {
+            'x-azure-fdid': [
+              edgeId
+            ]
+          }
+        }
+        {
+          name: 'api-management-ipv6'
+          description: 'Requests forwarded by this deployment\'s API Management (X-Azure-FDID is the edge id).'
+          action: 'Allow'
+          priority: 110
+          ipAddress: '::/0'
+          headers: {
+            'x-azure-fdid': [
+              edgeId
+            ]
+          }
+        }
+      ]
+      scmIpSecurityRestrictionsUseMain: false
+      scmIpSecurityRestrictionsDefaultAction: 'Allow'
     }
     functionAppConfig: {
       deployment: {

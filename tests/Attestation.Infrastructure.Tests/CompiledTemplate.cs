@@ -37,6 +37,11 @@ public sealed class CompiledTemplate
         return deployment["properties"]!["template"]!.AsObject();
     }
 
+    /// <summary>The template of a module deployed under <paramref name="deploymentName"/> by main or by another module.</summary>
+    public JsonObject NestedModule(string deploymentName) =>
+        AllResources().SingleOrDefault(r => r.Type == "Microsoft.Resources/deployments" && r.Name == deploymentName)?.Node["properties"]!["template"]!.AsObject()
+            ?? throw new InvalidOperationException($"No module deployment '{deploymentName}' in the template.");
+
     /// <summary>The parameters main passes to the module <paramref name="deploymentName"/> (their value expressions).</summary>
     public JsonObject ModuleArguments(string deploymentName)
     {

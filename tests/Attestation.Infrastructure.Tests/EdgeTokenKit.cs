@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Attestation.Core.Tokens;
 using Attestation.Infrastructure.Tests.Apim;
 using Microsoft.Extensions.Options;
@@ -7,17 +8,25 @@ namespace Attestation.Infrastructure.Tests;
 
 /// <summary>
 /// The backend's own TokenIssuer and TokenValidator and the edge's validate-jwt fragment, configured alike from the
-/// same Key Vault secret texts and the template's defaults, on one pinned clock.
+/// same Key Vault secret texts and the template's defaults, on one pinned clock. The fragment is the sample API's,
+/// "validate-attestation-token-sample", as <c>bicep snapshot</c> says the template would deploy it (by default for the
+/// app com.contoso.demo, on any platform).
 /// </summary>
 public sealed class EdgeTokenKit
 {
     public const string Issuer = "api://func-example";
     public const string DeviceId = "device-1";
+    public const string AppId = "com.contoso.demo";
+    public const string Platform = "apple-app-attest";
+    public const string SampleFragment = "validate-attestation-token-sample";
+
+    private readonly string _fragmentText;
 
     public static readonly DateTimeOffset Start = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
 
-    private EdgeTokenKit(string audience, string headerName, string clockSkewSeconds)
+    private EdgeTokenKit(string fragmentText, string audience, string headerName, string clockSkewSeconds)
     {
+        _fragmentText = fragmentText;
         Audience = audience;
         HeaderName = headerName;
         ClockSkewSeconds = clockSkewSeconds;
@@ -61,24 +70,33 @@ public sealed class EdgeTokenKit
         ["attestation-signing-key-previous"] = PreviousSecret,
         ["attestation-device-calls-per-minute"] = "120",
         ["attestation-calls-per-minute"] = "60",
+        ["attestation-subscription-calls-per-minute"] = "600",
     };
 
-    public static async Task<EdgeTokenKit> CreateAsync()
+    /// <summary>The kit with the sample API's fragment as deployed with <paramref name="parameters"/> (Bicep literals) besides deploySampleApi.</summary>
+    public static async Task<EdgeTokenKit> CreateAsync(params (string Name, string Literal)[] parameters)
     {
         var template = await CompiledTemplate.GetAsync();
+        var snapshot = await TemplateSnapshot.GetAsync([("deploySampleApi", "true"), .. parameters]);
+        var fragment = snapshot.PolicyText("Microsoft.ApiManagement/service/policyFragments", SampleFragment)
+            ?? throw new InvalidOperationException($"The template deploys no fragment {SampleFragment}.");
         return new EdgeTokenKit(
+            fragment,
             template.DefaultOf("tokenAudience")!.GetValue<string>(),
             template.DefaultOf("tokenHeaderName")!.GetValue<string>(),
             template.DefaultOf("tokenClockSkewSeconds")!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The validate-attestation-token fragment as deployed with <see cref="NamedValues"/>.</summary>
-    public ValidateJwtPolicy Policy() => ValidateJwtPolicy.Read(PolicyFile.Load("validate-attestation-token.xml", NamedValues));
+    /// <summary>The sample API's token fragment as deployed, with <see cref="NamedValues"/> substituted.</summary>
+    public XElement Fragment() => PolicyFile.Parse(_fragmentText, NamedValues, SampleFragment);
 
-    public string Issue(SigningKey key, string? binding = null, string? issuer = null, string? audience = null)
+    /// <summary>The validate-jwt of the sample API's token fragment as deployed with <see cref="NamedValues"/>.</summary>
+    public ValidateJwtPolicy Policy() => ValidateJwtPolicy.Read(Fragment());
+
+    public string Issue(SigningKey key, string? binding = null, string? issuer = null, string? audience = null, string app = AppId, string platform = Platform)
     {
         var options = Options.Create(new TokenOptions { Issuer = issuer ?? Issuer, Audience = audience ?? Audience, Lifetime = TimeSpan.FromMinutes(5) });
-        return new TokenIssuer(options, Clock).Issue(new SigningKeySet(key, null), new TokenSubject(DeviceId, "com.contoso.demo", "apple-app-attest", binding)).Token;
+        return new TokenIssuer(options, Clock).Issue(new SigningKeySet(key, null), new TokenSubject(DeviceId, app, platform, binding)).Token;
     }
 
     public string IssueDecoy()
@@ -101,10 +119,10 @@ public sealed class EdgeTokenKit
     public Task<ValidateJwtOutcome> AtTheEdgeAsync(string token) => Policy().EvaluateAsync(Headers(token), Clock.GetUtcNow());
 
     /// <summary>The backend's verdict on the same token (POST /api/v1/verify), with the current and previous key.</summary>
-    public Task<TokenCheck> AtTheBackendAsync(string token, string? boundValue = null)
+    public Task<TokenCheck> AtTheBackendAsync(string token, string? boundValue = null, TokenScope? scope = null)
     {
         var options = Options.Create(new TokenOptions { Issuer = Issuer, Audience = Audience, ClockSkew = TimeSpan.FromSeconds(int.Parse(ClockSkewSeconds, System.Globalization.CultureInfo.InvariantCulture)) });
-        return new TokenValidator(options, Clock).ValidateAsync(token, new SigningKeySet(Current, Previous), boundValue);
+        return new TokenValidator(options, Clock).ValidateAsync(token, new SigningKeySet(Current, Previous), boundValue, scope);
     }
 
     private static string SecretText(int seed)

@@ -23,7 +23,7 @@ public sealed partial class PolicyFileTests
     {
         var files = Directory.GetFiles(PolicyFile.Folder, "*.xml");
 
-        Assert.Equal(7, files.Length);
+        Assert.Equal(8, files.Length);
         Assert.All(files, f => XElement.Parse(File.ReadAllText(f)));
     }
 
@@ -46,8 +46,8 @@ public sealed partial class PolicyFileTests
     {
         var template = await CompiledTemplate.GetAsync();
         var created = template.Module("api-management")["variables"]!["plainNamedValues"]!.AsObject().Select(p => p.Key)
-            .Concat(template.OfType("Microsoft.ApiManagement/service/namedValues").Where(v => v.Properties!["keyVault"] is not null)
-                .Select(v => v.Properties!["displayName"]!.GetValue<string>()))
+            .Concat(template.OfType("Microsoft.ApiManagement/service/namedValues").Select(v => v.Properties!["displayName"]!.GetValue<string>())
+                .Where(name => !name.StartsWith('[')))
             .ToHashSet(StringComparer.Ordinal);
 
         var used = Directory.GetFiles(PolicyFile.Folder, "*.xml").SelectMany(f => PolicyFile.NamedValueReferences(Path.GetFileName(f))).ToHashSet(StringComparer.Ordinal);
@@ -59,15 +59,16 @@ public sealed partial class PolicyFileTests
     [Fact]
     public async Task TheSampleApiIncludesTheTemplatesFragmentsInTheRightPlaces()
     {
-        var template = await CompiledTemplate.GetAsync();
-        var fragmentNames = template.OfType("Microsoft.ApiManagement/service/policyFragments")
-            .Select(f => Regex.Match(f.Name, @"'([^']+)'\)\]$").Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var sample = PolicyFile.LoadUnresolved("sample-protected-api.xml");
+        var snapshot = await TemplateSnapshot.GetAsync(("deploySampleApi", "true"));
+        var fragmentNames = snapshot.OfType("Microsoft.ApiManagement/service/policyFragments")
+            .Select(f => f["name"]!.GetValue<string>().Split('/')[^1]).ToHashSet(StringComparer.Ordinal);
+        var sample = XElement.Parse(snapshot.OfType("Microsoft.ApiManagement/service/apis/policies")
+            .Single(p => p["name"]!.GetValue<string>().Contains("/sample-protected/", StringComparison.Ordinal))["properties"]!["value"]!.GetValue<string>());
 
         var inbound = sample.Element("inbound")!.Elements("include-fragment").Select(e => (string)e.Attribute("fragment-id")!).ToArray();
         var onError = sample.Element("on-error")!.Elements("include-fragment").Select(e => (string)e.Attribute("fragment-id")!).ToArray();
 
-        Assert.Equal(["validate-attestation-token", "check-attestation-token-binding"], inbound);
+        Assert.Equal(["validate-attestation-token-sample", "check-attestation-token-binding"], inbound);
         Assert.Equal(["attestation-token-problem"], onError);
         Assert.Subset(fragmentNames, inbound.Concat(onError).ToHashSet(StringComparer.Ordinal));
         Assert.Equal(Fragments.Length, fragmentNames.Count);
@@ -121,14 +122,16 @@ public sealed partial class PolicyFileTests
     }
 
     [Theory]
-    [InlineData("attestation-api.xml", "<!-- per-ip-rate-limit -->")]
-    [InlineData("validate-attestation-token.xml", "<!-- per-device-rate-limit -->")]
-    public async Task TheRateLimitMarkersThatTheTemplateReplacesAreInTheFiles(string file, string marker)
+    [InlineData("attestation-api.xml", "<!-- per-ip-rate-limit -->", "api-management")]
+    [InlineData("validate-attestation-token.xml", "<!-- per-device-rate-limit -->", "sample-token-fragment")]
+    [InlineData("validate-attestation-token.xml", "<!-- app-values -->", "sample-token-fragment")]
+    [InlineData("validate-attestation-token.xml", "<!-- platform-values -->", "sample-token-fragment")]
+    public async Task TheMarkersThatTheTemplateReplacesAreInTheFiles(string file, string marker, string module)
     {
         var template = await CompiledTemplate.GetAsync();
 
         Assert.Single(Regex.Matches(PolicyFile.Text(file), Regex.Escape(marker)));
-        Assert.Contains($"'{marker}'", template.Module("api-management")["variables"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
+        Assert.Contains($"'{marker}'", template.NestedModule(module)["variables"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -136,12 +136,16 @@ public sealed class TemplateResourceTests
         var fragments = template.OfType("Microsoft.ApiManagement/service/policyFragments");
 
         Assert.Equal(
-            ["attestation-token-problem", "check-attestation-token-binding", "validate-attestation-token"],
-            fragments.Select(f => ChildName(f.Name)).Order().ToArray());
+            ["attestation-token-problem", "check-attestation-token-binding"],
+            fragments.Where(f => f.Module == "api-management").Select(f => ChildName(f.Name)).Order().ToArray());
+        // The token fragment is made per set of apps by its own module, which the sample API calls.
+        var tokenFragment = Assert.Single(fragments, f => f.Module == "sample-token-fragment");
+        Assert.Contains("'validate-attestation-token-{0}'", tokenFragment.Name, StringComparison.Ordinal);
         // Bicep inlines each loadTextContent as a variable: every policy file, verbatim, and nothing else.
-        var loaded = template.Module("api-management")["variables"]!.AsObject()
+        var loaded = new[] { template.Module("api-management"), template.NestedModule("sample-token-fragment") }
+            .SelectMany(m => m["variables"]!.AsObject())
             .Where(v => v.Key.StartsWith("$fxv#", StringComparison.Ordinal))
-            .Select(v => v.Value!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+            .Select(v => v.Value!.GetValue<string>()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var files = Directory.GetFiles(Path.Combine(Attestation.TestSupport.RepositoryPaths.Root, "infra", "policies"), "*.xml")
             .Select(File.ReadAllText).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(files, loaded);
@@ -153,10 +157,13 @@ public sealed class TemplateResourceTests
     {
         var template = await CompiledTemplate.GetAsync();
         var variables = template.Module("api-management")["variables"]!.AsObject();
+        var sampleFragment = template.NestedModule("sample-token-fragment");
 
         Assert.Equal("[not(equals(parameters('sku'), 'Consumption'))]", variables["supportsRateLimitByKey"]!.GetValue<string>());
         Assert.Contains("if(variables('supportsRateLimitByKey')", variables["attestationApiPolicy"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("if(variables('supportsRateLimitByKey')", variables["validateTokenFragment"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("if(parameters('perDeviceRateLimit')", sampleFragment["variables"]!["fragmentText"]!.GetValue<string>(), StringComparison.Ordinal);
+        var perDevice = template.AllResources().Single(r => r.Name == "sample-token-fragment").Properties!["parameters"]!["perDeviceRateLimit"]!["value"]!.GetValue<string>();
+        Assert.Equal("[variables('supportsRateLimitByKey')]", perDevice);
     }
 
     public static TheoryData<string, string, string> ExpectedRoles => new()

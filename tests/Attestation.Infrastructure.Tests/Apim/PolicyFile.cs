@@ -20,13 +20,17 @@ public static partial class PolicyFile
         NamedValueReference().Matches(Text(fileName)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The file with its named values substituted, parsed.</summary>
-    public static XElement Load(string fileName, IReadOnlyDictionary<string, string> namedValues)
+    public static XElement Load(string fileName, IReadOnlyDictionary<string, string> namedValues) => Parse(Text(fileName), namedValues, fileName);
+
+    /// <summary>A policy text (e.g. a fragment as the template would deploy it) with its named values substituted, parsed.</summary>
+    public static XElement Parse(string text, IReadOnlyDictionary<string, string> namedValues, string source)
     {
+        ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(namedValues);
-        var text = NamedValueReference().Replace(Text(fileName), match => namedValues.TryGetValue(match.Groups[1].Value, out var value)
+        var resolved = NamedValueReference().Replace(text, match => namedValues.TryGetValue(match.Groups[1].Value, out var value)
             ? value
-            : throw new KeyNotFoundException($"{fileName} refers to the named value '{match.Groups[1].Value}', which is not given."));
-        return XElement.Parse(text, LoadOptions.PreserveWhitespace);
+            : throw new KeyNotFoundException($"{source} refers to the named value '{match.Groups[1].Value}', which is not given."));
+        return XElement.Parse(resolved, LoadOptions.PreserveWhitespace);
     }
 
     /// <summary>The file parsed as it is, with its named value references left in place.</summary>
