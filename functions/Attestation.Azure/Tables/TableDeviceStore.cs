@@ -184,6 +184,11 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
 
         public long StatusVersion { get; set; }
 
+        // Both optional: a row written before they existed reads with null, which DeviceRegistration defines.
+        public DateTimeOffset? AttestedAt { get; set; }
+
+        public string? AttestedFacts { get; set; }
+
         public static DeviceEntity From(DeviceRegistration registration) => new()
         {
             PartitionKey = registration.DeviceId,
@@ -197,6 +202,8 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             Status = registration.Status.ToString(),
             Receipt = registration.Receipt,
             StatusVersion = registration.StatusVersion,
+            AttestedAt = registration.AttestedAt,
+            AttestedFacts = registration.AttestedFacts,
         };
 
         public DeviceRegistration ToRegistration() => new(
@@ -211,6 +218,8 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             Enum.TryParse<DeviceStatus>(Status, out var status) ? status : DeviceStatus.Revoked,
             ETag.ToString(),
             Receipt,
-            StatusVersion);
+            StatusVersion,
+            AttestedAt,
+            AttestedFacts);
     }
 }

@@ -23,6 +23,15 @@ public sealed class AppPolicy
         Debug = new DebugPolicy(debugTokenHashes);
     }
 
+    /// <summary>The maximum registration age of an app that sets none: 30 days.</summary>
+    public static readonly TimeSpan DefaultMaximumRegistrationAge = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// The longest maximum registration age an app may set: a year. A registration is re-checked at every refresh against
+    /// what it attested then, but only a new attestation shows what the device is now (its patch level, its boot state).
+    /// </summary>
+    public static readonly TimeSpan LongestMaximumRegistrationAge = TimeSpan.FromDays(365);
+
     public string AppId { get; }
 
     public IReadOnlySet<string> Platforms { get; }
@@ -40,6 +49,12 @@ public sealed class AppPolicy
 
     /// <summary>The Play Integrity section, or null when the app has none.</summary>
     public PlayIntegrityPolicy? PlayIntegrity { get; init; }
+
+    /// <summary>
+    /// How long after its attestation a registration may refresh; an older one answers <c>attestation_required</c>, so that
+    /// the device attests again and its evidence is checked afresh (issue 16, finding 3).
+    /// </summary>
+    public TimeSpan MaximumRegistrationAge { get; init; } = DefaultMaximumRegistrationAge;
 
     public bool IsPlatformEnabled(string platform) => Platforms.Contains(platform);
 }

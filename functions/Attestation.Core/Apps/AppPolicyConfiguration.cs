@@ -17,6 +17,12 @@ public sealed class AppPolicyConfiguration
     /// <summary><c>reject</c> (default) or <c>decoy</c>.</summary>
     public string FailureMode { get; set; } = "reject";
 
+    /// <summary>
+    /// How long a registration may refresh before the device must attest again (<c>d.hh:mm:ss</c>, more than zero, at most
+    /// <see cref="AppPolicy.LongestMaximumRegistrationAge"/>); null or absent for <see cref="AppPolicy.DefaultMaximumRegistrationAge"/>.
+    /// </summary>
+    public TimeSpan? MaximumRegistrationAge { get; set; }
+
     /// <summary>Lowercase or uppercase hex SHA-256 of each debug token (the token itself never sits in configuration).</summary>
     public IList<string> DebugTokenSha256 { get; } = [];
 

@@ -65,6 +65,11 @@ public sealed class AppPolicyReader
                 problems.Add($"{where}: FailureMode must be 'reject' or 'decoy', not '{app.FailureMode}'.");
             }
 
+            if (app.MaximumRegistrationAge is { } age && (age <= TimeSpan.Zero || age > AppPolicy.LongestMaximumRegistrationAge))
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{where}: MaximumRegistrationAge must be more than zero and at most {AppPolicy.LongestMaximumRegistrationAge.TotalDays:0} days."));
+            }
+
             var hashes = new List<byte[]>();
             foreach (var hex in app.DebugTokenSha256)
             {
@@ -88,6 +93,7 @@ public sealed class AppPolicyReader
                 Apple = app.Apple,
                 AndroidKey = app.AndroidKey,
                 PlayIntegrity = app.PlayIntegrity,
+                MaximumRegistrationAge = app.MaximumRegistrationAge ?? AppPolicy.DefaultMaximumRegistrationAge,
             };
             foreach (var platform in policy.Platforms)
             {

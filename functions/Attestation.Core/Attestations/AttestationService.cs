@@ -151,7 +151,10 @@ public sealed partial class AttestationService(
                 throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not enabled for this app.");
             }
 
+            // The platform re-checks what the device attested against the app's current policy and revocation data (issue 16,
+            // finding 3); the age check follows the proof, so only the key's holder learns that the registration is too old.
             var verdict = await proof.VerifyAsync(policy, registration, command.Challenge, cancellationToken).ConfigureAwait(false);
+            RequireRecentAttestation(policy, registration);
 
             // The conditional write is what makes a counter single use: of two refreshes that read the same registration,
             // only the first write succeeds.
@@ -178,6 +181,16 @@ public sealed partial class AttestationService(
         {
             LogRefused(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
             throw;
+        }
+    }
+
+    /// <summary>A registration older than the app's maximum registration age must attest again, whatever its proof.</summary>
+    /// <exception cref="AttestationException"><c>attestation_required</c>.</exception>
+    private void RequireRecentAttestation(AppPolicy policy, DeviceRegistration registration)
+    {
+        if (timeProvider.GetUtcNow() - registration.AttestationInstant > policy.MaximumRegistrationAge)
+        {
+            throw new AttestationException(AttestationErrorCode.AttestationRequired, "This device's attestation is older than the app allows; attest again.");
         }
     }
 
@@ -256,7 +269,9 @@ public sealed partial class AttestationService(
     private async Task RegisterAsync(string appId, string platform, AttestationVerdict verdict, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var registration = new DeviceRegistration(appId, verdict.DeviceId, platform, verdict.PublicKey, verdict.Counter, now, now, verdict.VerdictSummary, DeviceStatus.Active, Receipt: verdict.Receipt);
+        var registration = new DeviceRegistration(
+            appId, verdict.DeviceId, platform, verdict.PublicKey, verdict.Counter, now, now, verdict.VerdictSummary, DeviceStatus.Active,
+            Receipt: verdict.Receipt, AttestedAt: now, AttestedFacts: verdict.AttestedFacts);
         if (await devices.TryAddAsync(registration, cancellationToken).ConfigureAwait(false))
         {
             return;
@@ -275,7 +290,7 @@ public sealed partial class AttestationService(
 
         // A reusable credential (a debug token) attesting again refreshes what is known of it; FirstSeen stays. If another
         // writer came first (a revocation, say), read again so that a revocation is never overwritten or missed.
-        if (!await devices.TryUpdateAsync(existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary }, cancellationToken).ConfigureAwait(false)
+        if (!await devices.TryUpdateAsync(existing with { LastSeen = now, VerdictSummary = verdict.VerdictSummary, AttestedAt = now, AttestedFacts = verdict.AttestedFacts }, cancellationToken).ConfigureAwait(false)
             && (await devices.FindAsync(appId, verdict.DeviceId, cancellationToken).ConfigureAwait(false))?.Status != DeviceStatus.Active)
         {
             throw new AttestationException(AttestationErrorCode.DeviceRevoked, "This device was revoked.");

@@ -18,6 +18,16 @@ namespace Attestation.Core.Devices;
 /// Counts the changes of <paramref name="Status"/> (0 until the first); the revocation log's entry for the device carries
 /// the version it describes, which orders racing revokes and restores (DeviceAdministration).
 /// </param>
+/// <param name="AttestedAt">
+/// When the device last attested, which the app's maximum registration age is counted from; null in a row written before it
+/// was stored, whose attestation is then <paramref name="FirstSeen"/> (a debug token that attested again counts from its first
+/// attestation, which errs on the strict side).
+/// </param>
+/// <param name="AttestedFacts">
+/// What the platform's refresh re-checks against the app's current policy and revocation data, in the platform's own form
+/// (<see cref="Platforms.AttestationVerdict.AttestedFacts"/>); null when the platform keeps none or in a row written before
+/// the facts were stored.
+/// </param>
 public sealed record DeviceRegistration(
     string AppId,
     string DeviceId,
@@ -30,4 +40,10 @@ public sealed record DeviceRegistration(
     DeviceStatus Status,
     string? ConcurrencyStamp = null,
     byte[]? Receipt = null,
-    long StatusVersion = 0);
+    long StatusVersion = 0,
+    DateTimeOffset? AttestedAt = null,
+    string? AttestedFacts = null)
+{
+    /// <summary>The instant the registration's age is counted from: <see cref="AttestedAt"/>, else <see cref="FirstSeen"/>.</summary>
+    public DateTimeOffset AttestationInstant => AttestedAt ?? FirstSeen;
+}

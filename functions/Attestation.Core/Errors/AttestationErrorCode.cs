@@ -28,4 +28,10 @@ public enum AttestationErrorCode
 
     /// <summary>Admin API and verify: the credential is valid but lacks the app role the route needs (403).</summary>
     Forbidden,
+
+    /// <summary>
+    /// Refresh: the registration is older than the app's maximum registration age, or what the device attested can no longer
+    /// be re-checked; the device attests again (401).
+    /// </summary>
+    AttestationRequired,
 }

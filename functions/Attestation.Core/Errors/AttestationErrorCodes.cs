@@ -14,6 +14,7 @@ public static class AttestationErrorCodes
         AttestationErrorCode.DeviceUnknown => "device_unknown",
         AttestationErrorCode.ProofInvalid => "proof_invalid",
         AttestationErrorCode.RefreshUnsupported => "refresh_unsupported",
+        AttestationErrorCode.AttestationRequired => "attestation_required",
         AttestationErrorCode.Unavailable => "unavailable",
         AttestationErrorCode.AppExists => "app_exists",
         AttestationErrorCode.AppChanged => "app_changed",

@@ -10,4 +10,9 @@ namespace Attestation.Core.Platforms;
 /// id that was ever registered is never registered again.
 /// </param>
 /// <param name="Receipt">Evidence kept for later risk checks (the App Attest receipt), or null.</param>
-public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null);
+/// <param name="AttestedFacts">
+/// What the platform's refresh verifier re-checks at every refresh (issue 16, finding 3): the facts the app's policy and the
+/// platform's revocation data apply to, in a form only the platform reads, stored with the registration; null when the
+/// platform needs none.
+/// </param>
+public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null, string? AttestedFacts = null);

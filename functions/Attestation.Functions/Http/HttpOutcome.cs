@@ -59,6 +59,7 @@ internal static partial class HttpOutcome
             AttestationErrorCode.ChallengeInvalid => (StatusCodes.Status401Unauthorized, "Invalid challenge"),
             AttestationErrorCode.AttestationInvalid => (StatusCodes.Status401Unauthorized, "Attestation invalid"),
             AttestationErrorCode.ProofInvalid => (StatusCodes.Status401Unauthorized, "Proof invalid"),
+            AttestationErrorCode.AttestationRequired => (StatusCodes.Status401Unauthorized, "Attestation required"),
             AttestationErrorCode.PolicyViolation => (StatusCodes.Status403Forbidden, "Policy violation"),
             AttestationErrorCode.DeviceRevoked => (StatusCodes.Status403Forbidden, "Device revoked"),
             AttestationErrorCode.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Service unavailable"),

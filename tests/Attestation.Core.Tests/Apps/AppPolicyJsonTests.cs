@@ -40,7 +40,19 @@ public class AppPolicyJsonTests
         Assert.Equal("p", app.PlayIntegrity!.PackageName);
     }
 
+    [Fact]
+    public void TheMaximumRegistrationAgeIsADurationAndAbsentWhenNotSet()
+    {
+        var app = AppPolicyJson.Deserialize("""{"appId":"com.contoso.a","maximumRegistrationAge":"7.12:00:00"}""");
+
+        Assert.Equal(new TimeSpan(7, 12, 0, 0), app.MaximumRegistrationAge);
+        Assert.Contains("\"maximumRegistrationAge\":\"7.12:00:00\"", AppPolicyJson.Serialize(app), StringComparison.Ordinal);
+        Assert.DoesNotContain("maximumRegistrationAge", AppPolicyJson.Serialize(AppPolicyJson.Deserialize("""{"appId":"a"}""")), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("""{"appId":"a","maximumRegistrationAge":30}""")]
+    [InlineData("""{"appId":"a","maximumRegistrationAge":"30 days"}""")]
     [InlineData("""{"appId":"a","Platforms":["debug"]}""")]
     [InlineData("""{"appId":"a","apple":{"teamid":"T"}}""")]
     [InlineData("""{"appId":"a","appId":"b"}""")]
@@ -80,6 +92,10 @@ public class AppPolicyJsonTests
             else if (propertyType == typeof(int) || propertyType == typeof(long))
             {
                 property.SetValue(instance, Convert.ChangeType(202611, propertyType, System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (propertyType == typeof(TimeSpan))
+            {
+                property.SetValue(instance, new TimeSpan(7, 0, 3, 0));
             }
             else if (propertyType.IsEnum)
             {

@@ -39,6 +39,34 @@ public class AppPolicyReaderTests
     }
 
     [Fact]
+    public void AnAppWithoutAMaximumRegistrationAgeGetsThirtyDaysAndOneWithItsOwnKeepsIt()
+    {
+        var own = App("com.contoso.own", "reject", ["debug"], [LocalDebugTokenSha256]);
+        own.MaximumRegistrationAge = TimeSpan.FromDays(7);
+
+        var policies = Reader.Read(Options(App("com.contoso.demo", "reject", ["debug"], [LocalDebugTokenSha256]), own), out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromDays(30), policies[0].MaximumRegistrationAge);
+        Assert.Equal(TimeSpan.FromDays(7), policies[1].MaximumRegistrationAge);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(365 * 24 * 3600 + 1)]
+    public void AMaximumRegistrationAgeOfNothingOrOverAYearIsRefused(int seconds)
+    {
+        var app = App("com.contoso.demo", "reject", ["debug"], [LocalDebugTokenSha256]);
+        app.MaximumRegistrationAge = TimeSpan.FromSeconds(seconds);
+
+        var policies = Reader.Read(Options(app), out var errors);
+
+        Assert.Empty(policies);
+        Assert.Equal("Attestation:Apps:0 (com.contoso.demo): MaximumRegistrationAge must be more than zero and at most 365 days.", Assert.Single(errors));
+    }
+
+    [Fact]
     public void DebugWithoutAnyDebugTokenIsRefused()
     {
         Reader.Read(Options(App("com.contoso.demo", "reject", ["debug"], [])), out var errors);

@@ -66,9 +66,17 @@ public sealed class AndroidAttestationStatusList
     public void ThrowIfAnyListed(IReadOnlyList<X509Certificate2> chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        for (var i = 0; i < chain.Count; i++)
+        ThrowIfAnyListed([.. chain.Select(SerialKey)]);
+    }
+
+    /// <summary>Refuses a chain, given by the <see cref="SerialKey"/> of each certificate, when any of them is listed.</summary>
+    /// <exception cref="AttestationException"><c>attestation_invalid</c> naming the position of the listed certificate.</exception>
+    public void ThrowIfAnyListed(IReadOnlyList<string> serialKeys)
+    {
+        ArgumentNullException.ThrowIfNull(serialKeys);
+        for (var i = 0; i < serialKeys.Count; i++)
         {
-            if (Contains(SerialKey(chain[i])))
+            if (Contains(serialKeys[i]))
             {
                 throw new AttestationException(AttestationErrorCode.AttestationInvalid, $"Certificate {i} of the chain is revoked or suspended by Google.");
             }

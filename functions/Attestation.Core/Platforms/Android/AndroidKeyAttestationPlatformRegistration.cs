@@ -14,12 +14,12 @@ namespace Attestation.Core.Platforms.Android;
 public static partial class AndroidKeyAttestationPlatformRegistration
 {
     /// <summary>The platform, as the attest and refresh flows use it.</summary>
-    public static AttestationPlatform Create(AndroidKeyAttestationVerifier attestationVerifier) => AttestationPlatform.Create(
+    public static AttestationPlatform Create(AndroidKeyAttestationVerifier attestationVerifier, AndroidKeyRefreshVerifier refreshVerifier) => AttestationPlatform.Create(
         PlatformNames.AndroidKeyAttestation,
         policy => policy.AndroidKey,
         new AndroidKeyAttestationPolicyValidator(),
         attestationVerifier,
-        new AndroidKeyRefreshVerifier());
+        refreshVerifier);
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>
@@ -43,7 +43,8 @@ public static partial class AndroidKeyAttestationPlatformRegistration
         });
         services.AddSingleton<IAndroidAttestationStatusSource, CachedAndroidAttestationStatusSource>();
         services.AddSingleton<AndroidKeyAttestationVerifier>();
-        services.AddSingleton(provider => Create(provider.GetRequiredService<AndroidKeyAttestationVerifier>()));
+        services.AddSingleton<AndroidKeyRefreshVerifier>();
+        services.AddSingleton(provider => Create(provider.GetRequiredService<AndroidKeyAttestationVerifier>(), provider.GetRequiredService<AndroidKeyRefreshVerifier>()));
         return services;
     }
 

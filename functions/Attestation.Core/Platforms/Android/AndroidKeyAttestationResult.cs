@@ -6,4 +6,5 @@ namespace Attestation.Core.Platforms.Android;
 /// <param name="Description">The verified KeyDescription.</param>
 /// <param name="Chain">What the chain check established.</param>
 /// <param name="Summary">A short non-secret description for the registration.</param>
-public sealed record AndroidKeyAttestationResult(string DeviceId, byte[] PublicKey, KeyDescription Description, AndroidVerifiedAttestationChain Chain, string Summary);
+/// <param name="RegisteredFacts">What every refresh re-checks, kept with the registration.</param>
+public sealed record AndroidKeyAttestationResult(string DeviceId, byte[] PublicKey, KeyDescription Description, AndroidVerifiedAttestationChain Chain, string Summary, AndroidKeyRegisteredFacts RegisteredFacts);

@@ -83,7 +83,7 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         // docs/api.md: attestationChallenge is the UTF-8 bytes of the challenge string.
         var outcome = await VerifyChainAsync(evidence.Chain, Encoding.UTF8.GetBytes(challenge), policy, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var result = outcome.ResultOrThrow();
-        return new AttestationVerdict(result.DeviceId, result.PublicKey, Counter: 0, result.Summary, AllowsReattestation: false);
+        return new AttestationVerdict(result.DeviceId, result.PublicKey, Counter: 0, result.Summary, AllowsReattestation: false, AttestedFacts: result.RegisteredFacts.ToText());
     }
 
     /// <summary>
@@ -179,18 +179,20 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
                 throw new AttestationException(AttestationErrorCode.AttestationInvalid, "The attestation challenge does not match the challenge.");
             }
 
-            // 8. Revocation: Google's status list, by exact serial of every certificate in the chain.
+            // 8. Revocation: Google's status list, by exact serial of every certificate in the chain. The serials are kept
+            // with the registration (facts), and every refresh checks them against the list again.
+            var facts = AndroidKeyRegisteredFacts.Of(description, certificates);
             var statusList = await _statusList.GetAsync(cancellationToken).ConfigureAwait(false);
-            statusList.ThrowIfAnyListed(certificates);
+            statusList.ThrowIfAnyListed(facts.ChainSerials);
 
-            // 9. The app's policy.
-            AndroidKeyAttestationPolicyEnforcement.Enforce(policy, description);
+            // 9. The app's policy, which every refresh applies again to the same facts.
+            AndroidKeyAttestationPolicyEnforcement.Enforce(policy, facts);
 
             var publicKey = leaf.PublicKey.ExportSubjectPublicKeyInfo();
             var summary = $"android {description.AttestationSecurityLevel.ToWireName()} v{description.AttestationVersion}, "
                 + $"boot {(description.RootOfTrust is { } rot ? rot.VerifiedBootState.ToWireName() : "unknown")}, root {chain.RootKind}";
             return AndroidKeyAttestationOutcome.Verified(
-                new AndroidKeyAttestationResult(DeviceIdOf(publicKey), publicKey, description, chain, summary),
+                new AndroidKeyAttestationResult(DeviceIdOf(publicKey), publicKey, description, chain, summary, facts),
                 new AndroidKeyAttestationFacts(description, rootKind));
         }
         catch (AttestationException e)

@@ -12,8 +12,9 @@ namespace Attestation.Core.Platforms.Apple;
 /// Verifies App Attest assertions, the proof of a refresh, exactly as Apple's "Validating apps that connect to your server"
 /// lists the steps of "Verify the assertion"
 /// (https://developer.apple.com/documentation/devicecheck/validating-apps-that-connect-to-your-server).
-/// A bad assertion or a counter that does not increase is <c>proof_invalid</c>; an assertion made for another App ID is
-/// <c>policy_violation</c>. The backend and the offline tool (scripts/attestation) both call this class.
+/// A bad assertion or a counter that does not increase is <c>proof_invalid</c>; an assertion made for another App ID, or by a
+/// key attested in the development environment once the app no longer allows it, is <c>policy_violation</c>. The backend and
+/// the offline tool (scripts/attestation) both call this class.
 /// </summary>
 public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPolicy, AppleAssertionProof>
 {
@@ -43,6 +44,10 @@ public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPoli
         // docs/api.md: clientDataHash = SHA-256(UTF-8 bytes of the challenge string).
         var clientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge));
         var counter = VerifyAssertion(proof.Assertion, registration.PublicKey, appId, clientDataHash, registration.Counter);
+
+        // Issue 16, finding 3: the attestation's policy half of step 8 again, under the app's current policy. A registration
+        // written before facts were kept has none; the app's maximum registration age bounds how long it refreshes unchecked.
+        AppleRegisteredFacts.FromText(registration.AttestedFacts)?.Enforce(policy);
         return Task.FromResult(new RefreshVerdict(counter));
     }
 

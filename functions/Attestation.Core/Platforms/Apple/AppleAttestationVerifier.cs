@@ -72,7 +72,8 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
             result.Counter,
             $"apple-app-attest {result.Environment.ToName()}",
             AllowsReattestation: false,
-            Receipt: result.Receipt));
+            Receipt: result.Receipt,
+            AttestedFacts: new AppleRegisteredFacts(result.Environment).ToText()));
     }
 
     /// <summary>Verifies an attestation object (Apple's "Verify the attestation", steps 1 to 9).</summary>

@@ -100,6 +100,24 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
+    [Fact]
+    public async Task ARegistrationOlderThanTheMaximumAgeIsAttestationRequiredEvenForADecoyAppUntilItAttestsAgain()
+    {
+        // A row as stored before attestations kept their instant: its age counts from FirstSeen, here past the 30-day default.
+        var firstSeen = DateTimeOffset.UtcNow.AddDays(-31);
+        Assert.True(await _backend.Services.GetRequiredService<IDeviceStore>().TryAddAsync(new DeviceRegistration(
+            RunningBackend.DecoyApp, DebugDevice, PlatformNames.Debug, null, 0, firstSeen, firstSeen.AddDays(30), "debug token", DeviceStatus.Active)));
+
+        using var old = await _backend.RefreshDebugAsync(DebugDevice, appId: RunningBackend.DecoyApp);
+        (await _backend.AttestDebugAsync(appId: RunningBackend.DecoyApp)).Dispose();
+        using var again = await _backend.RefreshDebugAsync(DebugDevice, appId: RunningBackend.DecoyApp);
+
+        await ProblemAssert.IsProblemAsync(old, HttpStatusCode.Unauthorized, "attestation_required");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var verified = await _backend.VerifyAsync((await RunningBackend.ReadJsonAsync(again)).GetProperty("token").GetString()!);
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+    }
+
     private async Task<string> RegisterAsync(string deviceId, string platform, DeviceStatus status)
     {
         var devices = _backend.Services.GetRequiredService<IDeviceStore>();
