@@ -38,4 +38,6 @@ else
   echo "Azurite started (blob 10000, queue 10001, table 10002; data in .azurite/)."
 fi
 
+# Development relaxations (open verify, keys from settings, the sample's short debug token) apply only when asked for.
+export AZURE_FUNCTIONS_ENVIRONMENT="${AZURE_FUNCTIONS_ENVIRONMENT:-Development}"
 dotnet run --project tools/Attestation.LocalHost -c "${CONFIGURATION:-Release}" -- --urls "http://127.0.0.1:${PORT:-7071}"

@@ -43,7 +43,10 @@ public static class AttestationBackend
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
-        var runsInAzure = RunsInAzure();
+        // Development relaxations only where the environment says Development, production rules everywhere else.
+        var mode = DeploymentMode.From(configuration);
+        var production = mode.IsProduction;
+        services.AddSingleton(mode);
 
         // Options: a bad setting stops the start with a message that names it, not the first request.
         services.AddOptions<AppPolicyOptions>().Bind(configuration.GetSection(AppPolicyOptions.SectionName)).ValidateOnStart();
@@ -52,22 +55,22 @@ public static class AttestationBackend
         services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(runsInAzure));
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(production));
         services.AddOptions<ChallengeKeyOptions>().Bind(configuration.GetSection(ChallengeKeyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChallengeKeyOptions>>(provider =>
-            new ChallengeKeyOptionsValidator(provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri is not null, runsInAzure));
+            new ChallengeKeyOptionsValidator(provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri is not null, production));
         services.AddOptions<TableStorageOptions>().Bind(configuration.GetSection(TableStorageOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString) || o.TableServiceUri is not null,
                 "Set Attestation:Storage:TableServiceUri (Azure, managed identity) or Attestation:Storage:ConnectionString (Azurite).")
             .ValidateOnStart();
 
         // The platforms: each registers itself (options, verifiers, policy checks) from its own folder of Attestation.Core.
-        services.AddAppleAppAttestPlatform(configuration, runsInAzure);
-        services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure);
+        services.AddAppleAppAttestPlatform(configuration, production);
+        services.AddAndroidKeyAttestationPlatform(configuration, production);
         services.AddGoogleAndroidStatusList();
-        services.AddPlayIntegrityPlatform(configuration, runsInAzure);
+        services.AddPlayIntegrityPlatform(configuration, production);
         services.AddGooglePlayIntegrityDecoder();
-        services.AddDebugPlatform();
+        services.AddDebugPlatform(production);
         services.AddSingleton<PlatformCatalog>();
         services.AddSingleton<AppPolicyReader>();
         services.AddAppRegistryAndAdminApi(configuration);
@@ -170,13 +173,4 @@ public static class AttestationBackend
         return services;
     }
 
-    /// <summary>
-    /// True inside Azure App Service or Functions. The platform sets <c>WEBSITE_INSTANCE_ID</c>, <c>WEBSITE_SITE_NAME</c> and
-    /// <c>WEBSITE_OWNER_NAME</c> (read-only app environment); any one of them counts, so that a hosting plan that leaves one
-    /// out still turns off every test-only setting. The checks that depend on it fail closed: a false positive only refuses
-    /// test settings and leaves <c>verify</c> closed.
-    /// </summary>
-    public static bool RunsInAzure() => AzureEnvironmentVariables.Any(name => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)));
-
-    private static readonly string[] AzureEnvironmentVariables = ["WEBSITE_INSTANCE_ID", "WEBSITE_SITE_NAME", "WEBSITE_OWNER_NAME"];
 }

@@ -81,6 +81,18 @@ public sealed class FunctionAppSettingsTests
     }
 
     [Fact]
+    public async Task TheTemplateNeverAsksForTheDevelopmentRelaxations()
+    {
+        var template = await CompiledTemplate.GetAsync();
+        var settings = await AppSettingsAsync();
+        var values = settings.ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => (string?)Resolve(template, s.Value), StringComparer.Ordinal);
+
+        // Issue 16, finding 6: the relaxed rules apply only to an explicit Development, which a deployment must not set.
+        Assert.DoesNotContain(settings.Keys, k => k.EndsWith("_ENVIRONMENT", StringComparison.OrdinalIgnoreCase));
+        Assert.True(DeploymentMode.From(new ConfigurationBuilder().AddInMemoryCollection(values).Build()).IsProduction);
+    }
+
+    [Fact]
     public async Task WithTheTemplatesValuesEveryOptionsCheckOfTheStartPasses()
     {
         var template = await CompiledTemplate.GetAsync();
@@ -104,8 +116,8 @@ public sealed class FunctionAppSettingsTests
         Assert.Equal(TimeSpan.FromMinutes(5), challenge.Lifetime);
         Assert.Equal(new Uri("https://kv-example.vault.azure.net/"), signing.KeyVaultUri);
         Assert.Equal("token-signing-key", signing.SecretName);
-        // The validator the app uses in Azure (WEBSITE_INSTANCE_ID set): the key must come from Key Vault.
-        Assert.True(new SigningKeyOptionsValidator(runsInAzure: true).Validate(null, signing).Succeeded);
+        // The validator of production (AZURE_FUNCTIONS_ENVIRONMENT is not Development): the key must come from Key Vault.
+        Assert.True(new SigningKeyOptionsValidator(production: true).Validate(null, signing).Succeeded);
     }
 
     [Fact]

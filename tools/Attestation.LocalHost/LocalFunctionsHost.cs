@@ -35,6 +35,13 @@ public static partial class LocalFunctionsHost
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.ReadValues(settingsPath) });
         }
 
+        // Like func start, the local host is a development run unless told otherwise; below every other source, so
+        // AZURE_FUNCTIONS_ENVIRONMENT=Production (environment, argument or settings file) still gets production rules.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { [DeploymentMode.FunctionsEnvironmentSetting] = DeploymentMode.Development },
+        });
+
         // Request-by-request framework logs drown the backend's own; func start is as quiet.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure?.Invoke(builder);
@@ -47,7 +54,8 @@ public static partial class LocalFunctionsHost
         var app = builder.Build();
         var routePrefix = ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(LocalFunctionsHost));
-        LogSettings(logger, settingsPath ?? "none");
+        var mode = app.Services.GetRequiredService<DeploymentMode>();
+        LogSettings(logger, settingsPath ?? "none", mode);
         foreach (var function in catalog.Http)
         {
             var template = string.IsNullOrEmpty(routePrefix) ? function.Route : $"{routePrefix}/{function.Route}";
@@ -83,8 +91,8 @@ public static partial class LocalFunctionsHost
         await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Settings from {SettingsPath}")]
-    private static partial void LogSettings(ILogger logger, string settingsPath);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Settings from {SettingsPath}; environment {Environment}")]
+    private static partial void LogSettings(ILogger logger, string settingsPath, DeploymentMode environment);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Function {Name}: {Methods} /{Route} (auth level {AuthLevel})")]
     private static partial void LogRoute(ILogger logger, string name, IReadOnlyList<string> methods, string route, Microsoft.Azure.Functions.Worker.AuthorizationLevel authLevel);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Attestation.Core.Errors;
+using Attestation.Core.Text;
 
 namespace Attestation.Core.Apps;
 
@@ -38,7 +39,8 @@ public static class AppPolicyJson
         }
         catch (JsonException malformed)
         {
-            var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {malformed.Path}";
+            // The path holds the body's property names: quoted short and escaped.
+            var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {UntrustedText.Quote(malformed.Path)}";
             throw AttestationException.InvalidRequest($"The app policy is not valid JSON for an app{where}: a field is unknown, has the wrong type, or the JSON is malformed.");
         }
     }

@@ -33,7 +33,7 @@ public sealed class AppPolicyReader
         for (var index = 0; index < options.Apps.Count; index++)
         {
             var app = options.Apps[index];
-            var where = $"Attestation:Apps:{index} ({app.AppId ?? "no AppId"})";
+            var where = $"Attestation:Apps:{index} ({(app.AppId is null ? "no AppId" : UntrustedText.Quote(app.AppId))})";
             var before = problems.Count;
 
             if (!IsWellFormedAppId(app.AppId))
@@ -52,7 +52,7 @@ public sealed class AppPolicyReader
 
             foreach (var platform in app.Platforms.Where(p => !PlatformNames.IsKnown(p)))
             {
-                problems.Add($"{where}: unknown platform '{platform}'; known: {string.Join(", ", PlatformNames.All)}.");
+                problems.Add($"{where}: unknown platform '{UntrustedText.Quote(platform)}'; known: {string.Join(", ", PlatformNames.All)}.");
             }
 
             FailureMode mode = FailureMode.Reject;
@@ -62,7 +62,7 @@ public sealed class AppPolicyReader
             }
             else if (!string.Equals(app.FailureMode, "reject", StringComparison.Ordinal))
             {
-                problems.Add($"{where}: FailureMode must be 'reject' or 'decoy', not '{app.FailureMode}'.");
+                problems.Add($"{where}: FailureMode must be 'reject' or 'decoy', not '{UntrustedText.Quote(app.FailureMode)}'.");
             }
 
             if (app.MaximumRegistrationAge is { } age && (age <= TimeSpan.Zero || age > AppPolicy.LongestMaximumRegistrationAge))

@@ -1,3 +1,5 @@
+using Attestation.Core.Text;
+
 namespace Attestation.Core.Apps;
 
 /// <summary>
@@ -16,7 +18,7 @@ public static class AppPolicyValidation
         var policies = reader.Read(single, out var problems);
 
         // The reader names configuration keys ("Attestation:Apps:0 (id): ..."); for one app that prefix says nothing.
-        var prefix = $"Attestation:Apps:0 ({app.AppId ?? "no AppId"}): ";
+        var prefix = $"Attestation:Apps:0 ({(app.AppId is null ? "no AppId" : UntrustedText.Quote(app.AppId))}): ";
         errors = [.. problems.Select(p => p.StartsWith(prefix, StringComparison.Ordinal) ? p[prefix.Length..] : p)];
         return errors.Count == 0 ? policies.Single() : null;
     }

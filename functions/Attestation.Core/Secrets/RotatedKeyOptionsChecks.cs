@@ -1,7 +1,7 @@
 namespace Attestation.Core.Secrets;
 
 /// <summary>
-/// The start-up checks every <see cref="RotatedKeyOptions"/> shares. Messages name the setting, never a secret. In Azure
+/// The start-up checks every <see cref="RotatedKeyOptions"/> shares. Messages name the setting, never a secret. In production
 /// a key must come from Key Vault: keys in app settings (and the sample's public development keys above all) are for the
 /// local run only.
 /// </summary>
@@ -10,11 +10,11 @@ public static class RotatedKeyOptionsChecks
     /// <param name="options">The options to check.</param>
     /// <param name="section">The section, e.g. <c>Attestation:SigningKey</c>, for the messages.</param>
     /// <param name="usesKeyVault">Whether the key is read from Key Vault (its configured versions are then ignored).</param>
-    /// <param name="runsInAzure">Whether the app runs in Azure, where configured versions are refused.</param>
+    /// <param name="production">Whether production rules apply (the environment is not Development): configured versions are refused.</param>
     /// <param name="isUsableSecret">Whether a configured base64 secret is a usable key.</param>
     /// <param name="minimumLength">The key length in bytes, for the messages.</param>
     /// <param name="errors">Receives one message per problem.</param>
-    public static void Check(RotatedKeyOptions options, string section, bool usesKeyVault, bool runsInAzure, Func<string?, bool> isUsableSecret, int minimumLength, List<string> errors)
+    public static void Check(RotatedKeyOptions options, string section, bool usesKeyVault, bool production, Func<string?, bool> isUsableSecret, int minimumLength, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(isUsableSecret);
@@ -34,7 +34,7 @@ public static class RotatedKeyOptionsChecks
             return;
         }
 
-        if (runsInAzure)
+        if (production)
         {
             return;
         }

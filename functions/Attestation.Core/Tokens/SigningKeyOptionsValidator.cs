@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Tokens;
 
 /// <summary>
-/// Refuses to start without a usable key source; never echoes a secret. In Azure the key must come from Key Vault: keys in
+/// Refuses to start without a usable key source; never echoes a secret. In production the key must come from Key Vault: keys in
 /// app settings (and the public sample key above all) are for the local run only.
 /// </summary>
-public sealed class SigningKeyOptionsValidator(bool runsInAzure = false) : IValidateOptions<SigningKeyOptions>
+public sealed class SigningKeyOptionsValidator(bool production) : IValidateOptions<SigningKeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, SigningKeyOptions options)
     {
@@ -18,12 +18,12 @@ public sealed class SigningKeyOptionsValidator(bool runsInAzure = false) : IVali
             errors.Add("Attestation:SigningKey:KeyVaultUri must be an absolute https URI.");
         }
 
-        if (options.KeyVaultUri is null && runsInAzure)
+        if (options.KeyVaultUri is null && production)
         {
-            errors.Add("Attestation:SigningKey:KeyVaultUri is required in Azure: the token signing key must come from Key Vault, not from app settings.");
+            errors.Add("Attestation:SigningKey:KeyVaultUri is required in production: the token signing key must come from Key Vault, not from app settings.");
         }
 
-        RotatedKeyOptionsChecks.Check(options, SigningKeyOptions.SectionName, usesKeyVault: options.KeyVaultUri is not null, runsInAzure,
+        RotatedKeyOptionsChecks.Check(options, SigningKeyOptions.SectionName, usesKeyVault: options.KeyVaultUri is not null, production,
             secret => SigningKey.FromBase64("check", secret) is not null, SigningKey.MinimumLength, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 using Attestation.Core.Errors;
+using Attestation.Core.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Attestation.Functions.Http;
@@ -79,8 +80,9 @@ internal static class RequestBody
         }
         catch (JsonException malformed)
         {
-            // The path (e.g. "$.appId") is safe to echo; the parser's message is not needed by the caller.
-            var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {malformed.Path}";
+            // The path (e.g. "$.appId") helps the caller; it holds the body's property names, so it is quoted short and
+            // escaped. The parser's message is not needed by the caller.
+            var where = string.IsNullOrEmpty(malformed.Path) || malformed.Path == "$" ? "" : $" at {UntrustedText.Quote(malformed.Path)}";
             throw AttestationException.InvalidRequest($"The request body is not valid JSON for this operation{where}: a field is missing, has the wrong type, or the JSON is malformed.");
         }
         finally

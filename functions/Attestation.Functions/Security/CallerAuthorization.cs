@@ -26,13 +26,15 @@ namespace Attestation.Functions.Security;
 /// Tokens are validated by Microsoft.Identity.Web's JwtBearer handler (signature from the tenant's published keys, issuer,
 /// audience = the API's client id, lifetime); this class adds the tenant id check and the app role. The verify key is
 /// compared as a SHA-256 in constant time; only hashes are configured. The local host runs the same code, so it enforces
-/// exactly what Azure enforces, with one exception (<see cref="IsVerifyOpen"/>): on a developer machine with neither a
-/// verify key nor Entra ID configured, <c>verify</c> is open, as <c>func start</c> leaves function-key routes open locally,
-/// so a client written against docs/api.md works against a local run unchanged. In Azure that configuration refuses everyone.
+/// exactly what Azure enforces, with one exception (<see cref="IsVerifyOpen"/>): in Development (<see cref="DeploymentMode"/>)
+/// with neither a verify key nor Entra ID configured, <c>verify</c> is open, as <c>func start</c> leaves function-key routes
+/// open locally, so a client written against docs/api.md works against a local run unchanged. Everywhere else that
+/// configuration refuses everyone.
 /// </remarks>
 public sealed partial class CallerAuthorization(
     IOptions<CallerAuthorizationOptions> options,
     IOptions<EntraIdOptions> entraId,
+    DeploymentMode mode,
     ILogger<CallerAuthorization> logger)
 {
     /// <summary>The app role of administrators and their automation.</summary>
@@ -55,18 +57,18 @@ public sealed partial class CallerAuthorization(
     private const string TenantIdClaim = "http://schemas.microsoft.com/identity/claims/tenantid";
 
     private readonly byte[][] _verifyKeyHashes = [.. options.Value.VerifyKeySha256.Select(Convert.FromHexString)];
-    private readonly bool _verifyOpen = IsVerifyOpen(options.Value, entraId.Value, AttestationBackend.RunsInAzure());
+    private readonly bool _verifyOpen = IsVerifyOpen(options.Value, entraId.Value, mode.IsProduction);
     private int _openVerifyAnnounced;
 
     /// <summary>
-    /// True when <c>verify</c> takes every caller: no verify key and no Entra ID configured, outside Azure (a local run).
-    /// In Azure the same configuration makes <c>verify</c> refuse everyone, so a forgotten setting never opens it there.
+    /// True when <c>verify</c> takes every caller: no verify key and no Entra ID configured, in Development (a local run).
+    /// In production the same configuration makes <c>verify</c> refuse everyone, so a forgotten setting never opens it.
     /// </summary>
-    public static bool IsVerifyOpen(CallerAuthorizationOptions authorization, EntraIdOptions entraId, bool runsInAzure)
+    public static bool IsVerifyOpen(CallerAuthorizationOptions authorization, EntraIdOptions entraId, bool production)
     {
         ArgumentNullException.ThrowIfNull(authorization);
         ArgumentNullException.ThrowIfNull(entraId);
-        return authorization.VerifyKeySha256.Count == 0 && !entraId.IsConfigured && !runsInAzure;
+        return authorization.VerifyKeySha256.Count == 0 && !entraId.IsConfigured && !production;
     }
 
     /// <summary>
@@ -180,7 +182,7 @@ public sealed partial class CallerAuthorization(
         return new AttestationException(AttestationErrorCode.Unauthenticated, detail);
     }
 
-    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "verify is open to every caller: no verify key and no Entra ID are configured and the app does not run in Azure (a local run). Configure Attestation:Auth:VerifyKeySha256 or AzureAd to protect it")]
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "verify is open to every caller: no verify key and no Entra ID are configured and the environment is Development (a local run). Configure Attestation:Auth:VerifyKeySha256 or AzureAd to protect it")]
     private partial void LogVerifyOpen();
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Refused a caller of {Path}: {Reason}")]

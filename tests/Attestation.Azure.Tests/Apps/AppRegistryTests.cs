@@ -116,7 +116,7 @@ public class AppRegistryTests
 
         return new AppRegistry(
             store,
-            new AppPolicyReader(new PlatformCatalog([DebugPlatformRegistration.Create()])),
+            new AppPolicyReader(new PlatformCatalog([DebugPlatformRegistration.Create(production: false)])),
             Options.Create(options),
             Options.Create(new AppRegistryOptions { RefreshInterval = Interval }),
             _clock,

@@ -10,7 +10,7 @@ public class AppPolicyReaderTests
     private const string LocalDebugTokenSha256 = "e2fbfc533db9e315d52e7b74fb097270ea7c0623f16da29978b3d95e52502009";
 
     // Only the debug platform is registered: the others' sections are checked by their own validators' tests.
-    private static readonly AppPolicyReader Reader = new(new PlatformCatalog([DebugPlatformRegistration.Create()]));
+    private static readonly AppPolicyReader Reader = new(new PlatformCatalog([DebugPlatformRegistration.Create(production: false)]));
 
     [Fact]
     public void AValidAppBecomesAPolicy()

@@ -10,7 +10,7 @@ public class ChallengeKeyOptionsValidatorTests
     [Fact]
     public void WithoutAVaultACurrentKeyIsRequired()
     {
-        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false).Validate(null, new ChallengeKeyOptions());
+        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false, production: false).Validate(null, new ChallengeKeyOptions());
 
         Assert.True(result.Failed);
         Assert.Contains("Attestation:ChallengeKey:Current is required", result.FailureMessage, StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public class ChallengeKeyOptionsValidatorTests
     {
         var options = new ChallengeKeyOptions { Current = new ConfiguredKeyVersion { Version = "c1", Secret = "c2hvcnQtc2VjcmV0" } };
 
-        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false).Validate(null, options);
+        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false, production: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("Attestation:ChallengeKey:Current:Secret must be base64 of at least 32 bytes", result.FailureMessage, StringComparison.Ordinal);
@@ -37,7 +37,7 @@ public class ChallengeKeyOptionsValidatorTests
             Previous = new ConfiguredKeyVersion { Version = "c1", Secret = Secret32 },
         };
 
-        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false).Validate(null, options);
+        var result = new ChallengeKeyOptionsValidator(usesKeyVault: false, production: false).Validate(null, options);
 
         Assert.Contains("Attestation:ChallengeKey:Previous:Version must differ", result.FailureMessage, StringComparison.Ordinal);
     }
@@ -47,22 +47,22 @@ public class ChallengeKeyOptionsValidatorTests
     {
         var options = new ChallengeKeyOptions();
 
-        Assert.True(new ChallengeKeyOptionsValidator(usesKeyVault: true, runsInAzure: true).Validate(null, options).Succeeded);
+        Assert.True(new ChallengeKeyOptionsValidator(usesKeyVault: true, production: true).Validate(null, options).Succeeded);
         Assert.Equal("challenge-key", options.SecretName);
         Assert.Equal(TimeSpan.FromMinutes(5), options.RefreshInterval);
     }
 
     [Fact]
-    public void InAzureAConfiguredKeyStopsTheStartEvenBesideAVault()
+    public void InProductionAConfiguredKeyStopsTheStartEvenBesideAVault()
     {
         var options = new ChallengeKeyOptions { Current = new ConfiguredKeyVersion { Version = "c1", Secret = Secret32 } };
 
-        Assert.True(new ChallengeKeyOptionsValidator(usesKeyVault: true).Validate(null, options).Succeeded);
-        var inAzure = new ChallengeKeyOptionsValidator(usesKeyVault: true, runsInAzure: true).Validate(null, options);
+        Assert.True(new ChallengeKeyOptionsValidator(usesKeyVault: true, production: false).Validate(null, options).Succeeded);
+        var inProduction = new ChallengeKeyOptionsValidator(usesKeyVault: true, production: true).Validate(null, options);
 
-        Assert.True(inAzure.Failed);
-        Assert.Contains("refused in Azure", inAzure.FailureMessage, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret32, inAzure.FailureMessage, StringComparison.Ordinal);
+        Assert.True(inProduction.Failed);
+        Assert.Contains("refused in production", inProduction.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret32, inProduction.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class ChallengeKeyOptionsValidatorTests
     {
         var options = new ChallengeKeyOptions { RefreshInterval = TimeSpan.Zero };
 
-        var result = new ChallengeKeyOptionsValidator(usesKeyVault: true).Validate(null, options);
+        var result = new ChallengeKeyOptionsValidator(usesKeyVault: true, production: false).Validate(null, options);
 
         Assert.Contains("Attestation:ChallengeKey:RefreshInterval must be between", result.FailureMessage, StringComparison.Ordinal);
     }

@@ -38,7 +38,7 @@ public class SigningKeyTests
     [Fact]
     public void ConfigurationWithoutAVaultNeedsACurrentKey()
     {
-        var result = new SigningKeyOptionsValidator().Validate(null, new SigningKeyOptions());
+        var result = new SigningKeyOptionsValidator(production: false).Validate(null, new SigningKeyOptions());
 
         Assert.True(result.Failed);
         Assert.Contains("Attestation:SigningKey:Current is required", result.FailureMessage, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public class SigningKeyTests
     {
         var options = new SigningKeyOptions { Current = new ConfiguredKeyVersion { Version = "v1", Secret = "too-short-secret" } };
 
-        var result = new SigningKeyOptionsValidator().Validate(null, options);
+        var result = new SigningKeyOptionsValidator(production: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("Current:Secret must be base64", result.FailureMessage, StringComparison.Ordinal);
@@ -57,15 +57,15 @@ public class SigningKeyTests
     }
 
     [Fact]
-    public void InAzureTheKeyMustComeFromKeyVault()
+    public void InProductionTheKeyMustComeFromKeyVault()
     {
         var options = new SigningKeyOptions { Current = new ConfiguredKeyVersion { Version = "v1", Secret = Convert.ToBase64String(new byte[32]) } };
 
-        Assert.True(new SigningKeyOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
-        var inAzure = new SigningKeyOptionsValidator(runsInAzure: true).Validate(null, options);
+        Assert.True(new SigningKeyOptionsValidator(production: false).Validate(null, options).Succeeded);
+        var inProduction = new SigningKeyOptionsValidator(production: true).Validate(null, options);
 
-        Assert.True(inAzure.Failed);
-        Assert.Contains("KeyVaultUri is required in Azure", inAzure.FailureMessage, StringComparison.Ordinal);
+        Assert.True(inProduction.Failed);
+        Assert.Contains("KeyVaultUri is required in production", inProduction.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class AndroidStatusListRegistrationTests
 
         // The keyed client is replaced before the adapter registers its own (TryAdd), as the backend's tests may do.
         services.AddKeyedSingleton(AndroidStatusListRegistration.StatusListHttpClient, (_, _) => new HttpClient(handler));
-        services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure: false);
+        services.AddAndroidKeyAttestationPlatform(configuration, production: false);
         services.AddGoogleAndroidStatusList();
         return services.BuildServiceProvider();
     }

@@ -4,9 +4,9 @@ namespace Attestation.Core.Platforms.Android;
 
 /// <summary>
 /// Checks <see cref="AndroidKeyAttestationOptions"/> at start. Extra trusted root keys exist for end-to-end tests with
-/// generated chains; in Azure they are refused outright, so a deployed backend trusts Google's roots and nothing else.
+/// generated chains; in production they are refused outright, so a deployed backend trusts Google's roots and nothing else.
 /// </summary>
-public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = false) : IValidateOptions<AndroidKeyAttestationOptions>
+public sealed class AndroidKeyAttestationOptionsValidator(bool production) : IValidateOptions<AndroidKeyAttestationOptions>
 {
     public ValidateOptionsResult Validate(string? name, AndroidKeyAttestationOptions options)
     {
@@ -14,9 +14,9 @@ public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = fal
         var errors = new List<string>();
         const string Prefix = AndroidKeyAttestationOptions.SectionName;
 
-        if (runsInAzure && options.TestOnlyTrustedRootPublicKeys.Count > 0)
+        if (production && options.TestOnlyTrustedRootPublicKeys.Count > 0)
         {
-            errors.Add($"{Prefix}:TestOnlyTrustedRootPublicKeys must be empty in Azure: only Google's attestation roots are trusted there.");
+            errors.Add($"{Prefix}:TestOnlyTrustedRootPublicKeys must be empty in production: only Google's attestation roots are trusted there.");
         }
 
         foreach (var key in options.TestOnlyTrustedRootPublicKeys)
@@ -28,14 +28,14 @@ public sealed class AndroidKeyAttestationOptionsValidator(bool runsInAzure = fal
         }
 
         var uri = options.StatusListUri;
-        if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && (runsInAzure || uri.Scheme != Uri.UriSchemeHttp)))
+        if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && (production || uri.Scheme != Uri.UriSchemeHttp)))
         {
             errors.Add($"{Prefix}:StatusListUri must be an absolute https URI.");
         }
 
-        if (runsInAzure && !string.IsNullOrWhiteSpace(options.StatusListFile))
+        if (production && !string.IsNullOrWhiteSpace(options.StatusListFile))
         {
-            errors.Add($"{Prefix}:StatusListFile is for local and air-gapped runs; in Azure the list is fetched from StatusListUri.");
+            errors.Add($"{Prefix}:StatusListFile is for local and air-gapped runs; in production the list is fetched from StatusListUri.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

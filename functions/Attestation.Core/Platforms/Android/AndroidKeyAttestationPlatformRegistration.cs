@@ -23,13 +23,13 @@ public static partial class AndroidKeyAttestationPlatformRegistration
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>
-    /// <param name="runsInAzure">True in Azure, where test-only roots stop the start.</param>
-    public static IServiceCollection AddAndroidKeyAttestationPlatform(this IServiceCollection services, IConfiguration configuration, bool runsInAzure)
+    /// <param name="production">True outside Development, where test-only roots stop the start.</param>
+    public static IServiceCollection AddAndroidKeyAttestationPlatform(this IServiceCollection services, IConfiguration configuration, bool production)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AndroidKeyAttestationOptions>().Bind(configuration.GetSection(AndroidKeyAttestationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AndroidKeyAttestationOptions>>(new AndroidKeyAttestationOptionsValidator(runsInAzure));
+        services.AddSingleton<IValidateOptions<AndroidKeyAttestationOptions>>(new AndroidKeyAttestationOptionsValidator(production));
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AndroidKeyAttestationOptions>>().Value;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.Android;
 
@@ -30,13 +31,13 @@ public sealed class AndroidKeyAttestationPolicyValidator : IPlatformPolicyValida
         {
             if (!SigningCertificateDigest.TryParse(digest, out _))
             {
-                yield return $"AndroidKey:SigningCertificateDigests entry '{digest}' is not a SHA-256 digest (64 hex digits or base64url of 32 bytes).";
+                yield return $"AndroidKey:SigningCertificateDigests entry '{UntrustedText.Quote(digest)}' is not a SHA-256 digest (64 hex digits or base64url of 32 bytes).";
             }
         }
 
         if (AndroidKeyAttestationPolicy.ParseSecurityLevel(policy.MinimumSecurityLevel) is null)
         {
-            yield return $"AndroidKey:MinimumSecurityLevel must be 'tee' or 'strongbox', not '{policy.MinimumSecurityLevel}'.";
+            yield return $"AndroidKey:MinimumSecurityLevel must be 'tee' or 'strongbox', not '{UntrustedText.Quote(policy.MinimumSecurityLevel)}'.";
         }
 
         if (policy.MinimumOsPatchLevel is { } level && !IsYearMonth(level))

@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.Apple;
 
@@ -82,7 +83,8 @@ internal static class AppAttestCbor
             var key = reader.ReadTextString();
             if (!entries.TryAdd(key, reader.ReadEncodedValue()))
             {
-                throw new FormatException($"{what} has the key '{key}' twice.");
+                // The key is the sender's text: quoted short and escaped, never raw (issue 16, finding 5).
+                throw new FormatException($"{what} has the key '{UntrustedText.Quote(key)}' twice.");
             }
         }
 

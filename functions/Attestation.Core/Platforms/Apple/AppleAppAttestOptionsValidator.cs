@@ -3,10 +3,10 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.Apple;
 
 /// <summary>
-/// Refuses test-only App Attest roots in Azure: there, only Apple's root may certify a key. Elsewhere each entry must be a
+/// Refuses test-only App Attest roots in production: there, only Apple's root may certify a key. Elsewhere each entry must be a
 /// certificate, so that a typo stops the start instead of silently trusting nothing.
 /// </summary>
-public sealed class AppleAppAttestOptionsValidator(bool runsInAzure = false) : IValidateOptions<AppleAppAttestOptions>
+public sealed class AppleAppAttestOptionsValidator(bool production) : IValidateOptions<AppleAppAttestOptions>
 {
     public ValidateOptionsResult Validate(string? name, AppleAppAttestOptions options)
     {
@@ -16,10 +16,10 @@ public sealed class AppleAppAttestOptionsValidator(bool runsInAzure = false) : I
             return ValidateOptionsResult.Success;
         }
 
-        if (runsInAzure)
+        if (production)
         {
             return ValidateOptionsResult.Fail(
-                $"{AppleAppAttestOptions.SectionName}:TestOnlyTrustedRoots is set, but this instance runs in Azure: only Apple's App Attestation Root CA may be trusted there. Remove the setting.");
+                $"{AppleAppAttestOptions.SectionName}:TestOnlyTrustedRoots is set, but this instance runs in production (AZURE_FUNCTIONS_ENVIRONMENT is not Development): only Apple's App Attestation Root CA may be trusted there. Remove the setting.");
         }
 
         try

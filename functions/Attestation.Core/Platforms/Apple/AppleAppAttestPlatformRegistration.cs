@@ -19,13 +19,13 @@ public static partial class AppleAppAttestPlatformRegistration
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>
-    /// <param name="runsInAzure">True in Azure, where test-only roots stop the start.</param>
-    public static IServiceCollection AddAppleAppAttestPlatform(this IServiceCollection services, IConfiguration configuration, bool runsInAzure)
+    /// <param name="production">True outside Development, where test-only roots stop the start.</param>
+    public static IServiceCollection AddAppleAppAttestPlatform(this IServiceCollection services, IConfiguration configuration, bool production)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<AppleAppAttestOptions>().Bind(configuration.GetSection(AppleAppAttestOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AppleAppAttestOptions>>(new AppleAppAttestOptionsValidator(runsInAzure));
+        services.AddSingleton<IValidateOptions<AppleAppAttestOptions>>(new AppleAppAttestOptionsValidator(production));
         services.AddSingleton(provider => CreateAttestationVerifier(
             provider.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value,
             provider.GetRequiredService<TimeProvider>(),
@@ -37,7 +37,7 @@ public static partial class AppleAppAttestPlatformRegistration
 
     /// <summary>
     /// The backend's attestation verifier, from its settings. Test-only roots are logged as a warning at every start, so a
-    /// configuration that trusts them cannot go unnoticed (and <see cref="AppleAppAttestOptionsValidator"/> refuses them in Azure).
+    /// configuration that trusts them cannot go unnoticed (and <see cref="AppleAppAttestOptionsValidator"/> refuses them in production).
     /// </summary>
     private static AppleAttestationVerifier CreateAttestationVerifier(AppleAppAttestOptions options, TimeProvider timeProvider, ILogger logger)
     {

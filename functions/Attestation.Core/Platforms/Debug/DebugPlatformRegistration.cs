@@ -7,17 +7,18 @@ namespace Attestation.Core.Platforms.Debug;
 public static class DebugPlatformRegistration
 {
     /// <summary>The platform, as the attest and refresh flows use it.</summary>
-    public static AttestationPlatform Create() => AttestationPlatform.Create(
+    /// <param name="production">True outside Development, where a debug token must hold at least 128 bits (<see cref="DebugTokenStrength"/>).</param>
+    public static AttestationPlatform Create(bool production) => AttestationPlatform.Create(
         PlatformNames.Debug,
         policy => policy.Debug,
         new DebugPolicyValidator(),
-        new DebugAttestationVerifier(),
-        new DebugRefreshVerifier());
+        new DebugAttestationVerifier(production),
+        new DebugRefreshVerifier(production));
 
-    public static IServiceCollection AddDebugPlatform(this IServiceCollection services)
+    public static IServiceCollection AddDebugPlatform(this IServiceCollection services, bool production)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(_ => Create());
+        services.AddSingleton(_ => Create(production));
         return services;
     }
 }

@@ -7,7 +7,8 @@ using Attestation.Core.Errors;
 namespace Attestation.Core.Platforms.Debug;
 
 /// <summary>A debug device refreshes by presenting its debug token again.</summary>
-public sealed class DebugRefreshVerifier : IRefreshVerifier<DebugPolicy, DebugTokenEvidence>
+/// <param name="production">True outside Development, where a token too short to hold 128 bits is refused (<see cref="DebugTokenStrength"/>).</param>
+public sealed class DebugRefreshVerifier(bool production) : IRefreshVerifier<DebugPolicy, DebugTokenEvidence>
 {
     public DebugTokenEvidence ReadProof(JsonElement proof) => DebugTokenEvidence.Read(proof, "proof");
 
@@ -16,6 +17,10 @@ public sealed class DebugRefreshVerifier : IRefreshVerifier<DebugPolicy, DebugTo
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(proof);
+        if (production && !DebugTokenStrength.IsStrongEnough(proof.DebugToken))
+        {
+            throw new AttestationException(AttestationErrorCode.ProofInvalid, DebugTokenStrength.WeakTokenRefusal);
+        }
 
         // The token must still be registered (a token taken off the app's list stops refreshing too), and it must be the
         // token of this device: the device id is its hash.

@@ -93,12 +93,12 @@ public sealed class IntegrityVerdictRequirements
         if (PackageName is not null && (!string.Equals(verdict.RequestPackageName, PackageName, StringComparison.Ordinal)
             || (verdict.AppPackageName is not null && !string.Equals(verdict.AppPackageName, PackageName, StringComparison.Ordinal))))
         {
-            throw Refused($"The verdict is for package '{verdict.RequestPackageName}', not '{PackageName}'.");
+            throw Refused($"The verdict is for package '{UntrustedText.Quote(verdict.RequestPackageName)}', not '{PackageName}'.");
         }
 
         if (!AllowedAppRecognitionVerdicts.Contains(verdict.AppRecognitionVerdict, StringComparer.Ordinal))
         {
-            throw Refused($"The app recognition verdict is {verdict.AppRecognitionVerdict}; the app's policy accepts {string.Join(", ", AllowedAppRecognitionVerdicts)}.");
+            throw Refused($"The app recognition verdict is {UntrustedText.Quote(verdict.AppRecognitionVerdict)}; the app's policy accepts {string.Join(", ", AllowedAppRecognitionVerdicts)}.");
         }
 
         // 4. Signed with one of the app's signing certificates. docs/quirks.md: the verdict gives base64url digests, not hex.
@@ -117,13 +117,13 @@ public sealed class IntegrityVerdictRequirements
         // 5. The device meets the required integrity level.
         if (MinimumDeviceLevel != DeviceIntegrityLevel.None && verdict.DeviceLevel < MinimumDeviceLevel)
         {
-            throw Refused($"The device does not meet {MinimumDeviceLevel.ToLabel()} (verdict: {(verdict.DeviceRecognitionVerdicts.Count == 0 ? "none" : string.Join(", ", verdict.DeviceRecognitionVerdicts))}).");
+            throw Refused($"The device does not meet {MinimumDeviceLevel.ToLabel()} (verdict: {(verdict.DeviceRecognitionVerdicts.Count == 0 ? "none" : UntrustedText.Quote(string.Join(", ", verdict.DeviceRecognitionVerdicts)))}).");
         }
 
         // 6. Licensing, when the app requires it.
         if (RequireLicensed && !string.Equals(verdict.AppLicensingVerdict, "LICENSED", StringComparison.Ordinal))
         {
-            throw Refused($"The app licensing verdict is {verdict.AppLicensingVerdict ?? "absent"}, not LICENSED.");
+            throw Refused($"The app licensing verdict is {(verdict.AppLicensingVerdict is null ? "absent" : UntrustedText.Quote(verdict.AppLicensingVerdict))}, not LICENSED.");
         }
     }
 

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.PlayIntegrity;
 
 /// <summary>
-/// In Azure, standard tokens go to Google's Play Integrity API and nowhere else: the decoder sends the service account's
+/// In production, standard tokens go to Google's Play Integrity API and nowhere else: the decoder sends the service account's
 /// access token to <see cref="PlayIntegrityOptions.DecodeEndpoint"/> and trusts the verdict it answers, so another endpoint
 /// (the tests' local fake) would be a way to forge verdicts. Elsewhere any endpoint is allowed, with a clear name in the log.
 /// Everywhere, the call budget and the circuit breaker must be bounded and positive.
 /// </summary>
-public sealed class PlayIntegrityOptionsValidator(bool runsInAzure) : IValidateOptions<PlayIntegrityOptions>
+public sealed class PlayIntegrityOptionsValidator(bool production) : IValidateOptions<PlayIntegrityOptions>
 {
-    /// <summary>Google's Play Integrity API, the only endpoint accepted in Azure.</summary>
+    /// <summary>Google's Play Integrity API, the only endpoint accepted in production.</summary>
     public static readonly Uri GoogleEndpoint = new("https://playintegrity.googleapis.com/");
 
     // Far above any quota Google grants by default; a larger figure is a typo, and a budget that never binds.
@@ -20,10 +20,10 @@ public sealed class PlayIntegrityOptionsValidator(bool runsInAzure) : IValidateO
     public ValidateOptionsResult Validate(string? name, PlayIntegrityOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (runsInAzure && options.DecodeEndpoint is not null && !IsGoogle(options.DecodeEndpoint))
+        if (production && options.DecodeEndpoint is not null && !IsGoogle(options.DecodeEndpoint))
         {
             return ValidateOptionsResult.Fail(
-                $"{PlayIntegrityOptions.SectionName}:DecodeEndpoint must be {GoogleEndpoint} when the app runs in Azure; other endpoints are for tests only.");
+                $"{PlayIntegrityOptions.SectionName}:DecodeEndpoint must be {GoogleEndpoint} in production; other endpoints are for tests only.");
         }
 
         var failures = new List<string>();

@@ -21,13 +21,13 @@ public static class PlayIntegrityPlatformRegistration
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>
-    /// <param name="runsInAzure">True in Azure, where only Google's decode endpoint is accepted.</param>
-    public static IServiceCollection AddPlayIntegrityPlatform(this IServiceCollection services, IConfiguration configuration, bool runsInAzure)
+    /// <param name="production">True outside Development, where only Google's decode endpoint is accepted.</param>
+    public static IServiceCollection AddPlayIntegrityPlatform(this IServiceCollection services, IConfiguration configuration, bool production)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<PlayIntegrityOptions>().Bind(configuration.GetSection(PlayIntegrityOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(runsInAzure));
+        services.AddSingleton<IValidateOptions<PlayIntegrityOptions>>(new PlayIntegrityOptionsValidator(production));
         services.AddSingleton<PlayIntegrityAttestationVerifier>();
         services.AddSingleton(provider => Create(provider.GetRequiredService<PlayIntegrityAttestationVerifier>()));
         return services;

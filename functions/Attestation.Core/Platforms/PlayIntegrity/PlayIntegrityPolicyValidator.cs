@@ -27,12 +27,12 @@ public sealed class PlayIntegrityPolicyValidator : IPlatformPolicyValidator<Play
 
         foreach (var digest in section.SigningCertificateDigests.Where(d => !SigningCertificateDigest.TryParse(d, out _)))
         {
-            yield return $"PlayIntegrity:SigningCertificateDigests entry '{digest}' is not a SHA-256 digest (64 hex digits or base64url of 32 bytes).";
+            yield return $"PlayIntegrity:SigningCertificateDigests entry '{UntrustedText.Quote(digest)}' is not a SHA-256 digest (64 hex digits or base64url of 32 bytes).";
         }
 
         if (section.Mode is not ("classic" or "standard" or "both"))
         {
-            yield return $"PlayIntegrity:Mode must be 'classic', 'standard' or 'both', not '{section.Mode}'.";
+            yield return $"PlayIntegrity:Mode must be 'classic', 'standard' or 'both', not '{UntrustedText.Quote(section.Mode)}'.";
         }
 
         if (section.Mode is "classic" or "both")
@@ -55,12 +55,12 @@ public sealed class PlayIntegrityPolicyValidator : IPlatformPolicyValidator<Play
 
         foreach (var verdict in section.AllowedAppRecognitionVerdicts.Where(v => !IntegrityVerdictRequirements.KnownAppRecognitionVerdicts.Contains(v)))
         {
-            yield return $"PlayIntegrity:AllowedAppRecognitionVerdicts entry '{verdict}' is not one of {string.Join(", ", IntegrityVerdictRequirements.KnownAppRecognitionVerdicts)}.";
+            yield return $"PlayIntegrity:AllowedAppRecognitionVerdicts entry '{UntrustedText.Quote(verdict)}' is not one of {string.Join(", ", IntegrityVerdictRequirements.KnownAppRecognitionVerdicts)}.";
         }
 
         if (!DeviceIntegrityLevels.TryParse(section.MinimumDeviceVerdict, out _))
         {
-            yield return $"PlayIntegrity:MinimumDeviceVerdict must be 'basic', 'device' or 'strong', not '{section.MinimumDeviceVerdict}'.";
+            yield return $"PlayIntegrity:MinimumDeviceVerdict must be 'basic', 'device' or 'strong', not '{UntrustedText.Quote(section.MinimumDeviceVerdict)}'.";
         }
     }
 }

@@ -6,17 +6,17 @@ namespace Attestation.Core.Tests.Platforms.Android;
 public sealed class AndroidKeyAttestationOptionsValidatorTests
 {
     [Fact]
-    public void TestRootKeysAreRefusedInAzure()
+    public void TestRootKeysAreRefusedInProduction()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var options = new AndroidKeyAttestationOptions();
         options.TestOnlyTrustedRootPublicKeys.Add(Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()));
 
-        Assert.True(new AndroidKeyAttestationOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
-        var inAzure = new AndroidKeyAttestationOptionsValidator(runsInAzure: true).Validate(null, options);
+        Assert.True(new AndroidKeyAttestationOptionsValidator(production: false).Validate(null, options).Succeeded);
+        var inProduction = new AndroidKeyAttestationOptionsValidator(production: true).Validate(null, options);
 
-        Assert.True(inAzure.Failed);
-        Assert.Contains("TestOnlyTrustedRootPublicKeys must be empty in Azure", inAzure.FailureMessage, StringComparison.Ordinal);
+        Assert.True(inProduction.Failed);
+        Assert.Contains("TestOnlyTrustedRootPublicKeys must be empty in production", inProduction.FailureMessage, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -28,18 +28,18 @@ public sealed class AndroidKeyAttestationOptionsValidatorTests
         var options = new AndroidKeyAttestationOptions();
         options.TestOnlyTrustedRootPublicKeys.Add(value);
 
-        Assert.True(new AndroidKeyAttestationOptionsValidator().Validate(null, options).Failed);
+        Assert.True(new AndroidKeyAttestationOptionsValidator(production: false).Validate(null, options).Failed);
     }
 
     [Fact]
-    public void AStatusListOverPlainHttpOrFromAFileIsRefusedInAzure()
+    public void AStatusListOverPlainHttpOrFromAFileIsRefusedInProduction()
     {
         var options = new AndroidKeyAttestationOptions { StatusListUri = new Uri("http://127.0.0.1:8080/status"), StatusListFile = "status.json" };
 
-        Assert.True(new AndroidKeyAttestationOptionsValidator().Validate(null, options).Succeeded);
-        var inAzure = new AndroidKeyAttestationOptionsValidator(runsInAzure: true).Validate(null, options);
+        Assert.True(new AndroidKeyAttestationOptionsValidator(production: false).Validate(null, options).Succeeded);
+        var inProduction = new AndroidKeyAttestationOptionsValidator(production: true).Validate(null, options);
 
-        Assert.Contains("https", inAzure.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("StatusListFile", inAzure.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("https", inProduction.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("StatusListFile", inProduction.FailureMessage, StringComparison.Ordinal);
     }
 }

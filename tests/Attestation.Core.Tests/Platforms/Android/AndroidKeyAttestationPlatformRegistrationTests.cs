@@ -70,7 +70,7 @@ public sealed class AndroidKeyAttestationPlatformRegistrationTests
         services.AddLogging();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(AndroidTestKit.Now));
         services.AddSingleton(fetcher);
-        services.AddAndroidKeyAttestationPlatform(configuration, runsInAzure: false);
+        services.AddAndroidKeyAttestationPlatform(configuration, production: false);
         return services.BuildServiceProvider();
     }
 

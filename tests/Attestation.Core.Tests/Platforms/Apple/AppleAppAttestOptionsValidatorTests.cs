@@ -8,14 +8,14 @@ public sealed class AppleAppAttestOptionsValidatorTests : IDisposable
     private readonly AppAttestTestAuthority _authority = new();
 
     [Fact]
-    public void TestOnlyRootsAreRefusedWhenTheAppRunsInAzure()
+    public void TestOnlyRootsAreRefusedInProduction()
     {
         var options = new AppleAppAttestOptions();
         options.TestOnlyTrustedRoots.Add(_authority.RootPem);
 
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, options).Failed);
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: false).Validate(null, options).Succeeded);
-        Assert.True(new AppleAppAttestOptionsValidator(runsInAzure: true).Validate(null, new AppleAppAttestOptions()).Succeeded);
+        Assert.True(new AppleAppAttestOptionsValidator(production: true).Validate(null, options).Failed);
+        Assert.True(new AppleAppAttestOptionsValidator(production: false).Validate(null, options).Succeeded);
+        Assert.True(new AppleAppAttestOptionsValidator(production: true).Validate(null, new AppleAppAttestOptions()).Succeeded);
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class AppleAppAttestOptionsValidatorTests : IDisposable
         var options = new AppleAppAttestOptions();
         options.TestOnlyTrustedRoots.Add("not a certificate");
 
-        var result = new AppleAppAttestOptionsValidator(runsInAzure: false).Validate(null, options);
+        var result = new AppleAppAttestOptionsValidator(production: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains("TestOnlyTrustedRoots", result.FailureMessage, StringComparison.Ordinal);

@@ -40,13 +40,13 @@ public sealed class AppleAppAttestPlatformRegistrationTests : IDisposable
     }
 
     [Fact]
-    public void TestOnlyRootsStopTheStartInAzure()
+    public void TestOnlyRootsStopTheStartInProduction()
     {
-        using var services = Services(new() { ["Attestation:AppleAppAttest:TestOnlyTrustedRoots:0"] = _authority.RootPem }, runsInAzure: true);
+        using var services = Services(new() { ["Attestation:AppleAppAttest:TestOnlyTrustedRoots:0"] = _authority.RootPem }, production: true);
 
         var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value);
 
-        Assert.Contains("runs in Azure", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("runs in production", refused.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -55,13 +55,13 @@ public sealed class AppleAppAttestPlatformRegistrationTests : IDisposable
         _logs.Dispose();
     }
 
-    private ServiceProvider Services(Dictionary<string, string?> settings, bool runsInAzure = false)
+    private ServiceProvider Services(Dictionary<string, string?> settings, bool production = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
             .AddLogging(logging => logging.AddProvider(_logs))
-            .AddAppleAppAttestPlatform(configuration, runsInAzure);
+            .AddAppleAppAttestPlatform(configuration, production);
         return services.BuildServiceProvider();
     }
 

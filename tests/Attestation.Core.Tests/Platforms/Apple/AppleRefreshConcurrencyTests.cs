@@ -85,7 +85,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         var platforms = new PlatformCatalog(
         [
             AppleAppAttestPlatformRegistration.Create(new AppleAttestationVerifier(TimeProvider.System), new AppleAssertionVerifier()),
-            DebugPlatformRegistration.Create(),
+            DebugPlatformRegistration.Create(production: false),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);
         return new AttestationService(new OnePolicy(policy), challenges, platforms, registry, new FixedKeys(), issuer, TimeProvider.System, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);

@@ -9,7 +9,7 @@ public class DebugAttestationVerifierTests
 {
     private static readonly DebugPolicy Policy = new([Convert.FromHexString("e2fbfc533db9e315d52e7b74fb097270ea7c0623f16da29978b3d95e52502009")]);
 
-    private readonly DebugAttestationVerifier _verifier = new();
+    private readonly DebugAttestationVerifier _verifier = new(production: false);
 
     [Fact]
     public async Task ARegisteredDebugTokenAttestsAsTheDeviceItHashesTo()

@@ -11,7 +11,7 @@ public class DebugRefreshVerifierTests
 {
     private static readonly DebugPolicy Policy = new([Convert.FromHexString("e2fbfc533db9e315d52e7b74fb097270ea7c0623f16da29978b3d95e52502009")]);
 
-    private readonly DebugRefreshVerifier _verifier = new();
+    private readonly DebugRefreshVerifier _verifier = new(production: false);
 
     [Fact]
     public async Task ARefreshWithTheDevicesOwnRegisteredTokenKeepsItsCounter()

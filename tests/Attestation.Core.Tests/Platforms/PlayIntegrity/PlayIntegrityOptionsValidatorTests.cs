@@ -12,9 +12,9 @@ public sealed class PlayIntegrityOptionsValidatorTests
     [InlineData("https://playintegrity.googleapis.com:8443/", true, false)]
     [InlineData("https://playintegrity.googleapis.com.example.net/", true, false)]
     [InlineData("https://127.0.0.1:5001/", false, true)]
-    public void OnlyGooglesEndpointDecodesStandardTokensInAzure(string endpoint, bool runsInAzure, bool accepted)
+    public void OnlyGooglesEndpointDecodesStandardTokensInProduction(string endpoint, bool production, bool accepted)
     {
-        var result = new PlayIntegrityOptionsValidator(runsInAzure).Validate(null, new PlayIntegrityOptions { DecodeEndpoint = new Uri(endpoint) });
+        var result = new PlayIntegrityOptionsValidator(production).Validate(null, new PlayIntegrityOptions { DecodeEndpoint = new Uri(endpoint) });
 
         Assert.Equal(accepted, result.Succeeded);
         if (!accepted)

@@ -41,7 +41,7 @@ public sealed class LocalVerifyAccessTests
     [InlineData(true, false, false, false)]
     [InlineData(false, true, false, false)]
     [InlineData(false, false, true, false)]
-    public void VerifyIsOpenOnlyOutsideAzureWithNothingConfigured(bool withKey, bool withEntraId, bool runsInAzure, bool open)
+    public void VerifyIsOpenOnlyOutsideAzureWithNothingConfigured(bool withKey, bool withEntraId, bool production, bool open)
     {
         var authorization = new CallerAuthorizationOptions();
         if (withKey)
@@ -51,6 +51,6 @@ public sealed class LocalVerifyAccessTests
 
         var entraId = new EntraIdOptions { TenantId = withEntraId ? Guid.NewGuid().ToString() : null, ClientId = withEntraId ? Guid.NewGuid().ToString() : null };
 
-        Assert.Equal(open, CallerAuthorization.IsVerifyOpen(authorization, entraId, runsInAzure));
+        Assert.Equal(open, CallerAuthorization.IsVerifyOpen(authorization, entraId, production));
     }
 }
