@@ -51,6 +51,54 @@ public sealed class ClassicIntegrityTokenMutationTests : IDisposable
     }
 
     [Theory]
+    [InlineData(501)]
+    [InlineData(502)]
+    public async Task EveryMutatedSignedVerdictIsAttestationInvalid(int seed)
+    {
+        // The JWS layer alone, as it comes out of the JWE. The signature covers the header and payload text exactly as
+        // sent (RFC 7515 section 5.2), so every mutation of those two parts must be refused; so must every mutation of
+        // the signature, the decoder refusing stray low bits in its last character.
+        var random = new Random(seed);
+        var jws = ClassicIntegrityToken.Decrypt(_factory.CreateToken(PlayIntegrityTokenFactory.Verdict("com.contoso.demo", "challenge", Now, new string('A', 43))), _keys);
+        await ClassicIntegrityToken.VerifySignatureAsync(jws, _keys);
+
+        await FuzzBound.RunAsync(
+            500,
+            async i =>
+            {
+                var (mutated, what) = Mutate(jws, random);
+                var error = await Assert.ThrowsAsync<AttestationException>(() => ClassicIntegrityToken.VerifySignatureAsync(mutated, _keys));
+                Assert.True(error.Code == AttestationErrorCode.AttestationInvalid, $"seed {seed} #{i}: {what} gave {error.Code}");
+            },
+            $"seed {seed}");
+    }
+
+    [Theory]
+    [InlineData(503)]
+    public async Task AMutatedVerdictTextParsesOrIsAttestationInvalid(int seed)
+    {
+        // The verdict's JSON text as bytes (Fuzzing.EncodingMutator: flips, truncations, repeated and dropped slices), which
+        // IntegrityVerdict.Parse reads once the signature has verified: a verdict or attestation_invalid, nothing else.
+        var random = new Random(seed);
+        var text = Encoding.UTF8.GetBytes(PlayIntegrityTokenFactory.Verdict("com.contoso.demo", "challenge", Now, new string('A', 43)).ToJsonString());
+        await FuzzBound.RunAsync(
+            2000,
+            i =>
+            {
+                var mutated = Fuzzing.EncodingMutator.Mutate(text, random);
+                try
+                {
+                    IntegrityVerdict.Parse(mutated);
+                }
+                catch (AttestationException e)
+                {
+                    Assert.True(e.Code == AttestationErrorCode.AttestationInvalid, $"seed {seed} #{i}: {e.Code}");
+                }
+            },
+            $"seed {seed}");
+    }
+
+    [Theory]
     [InlineData("""{"alg":"dir","enc":"A256GCM"}""")]
     [InlineData("""{"alg":"none"}""")]
     [InlineData("""{"alg":"A256KW","enc":"A128CBC-HS256"}""")]
@@ -188,7 +236,7 @@ public sealed class ClassicIntegrityTokenMutationTests : IDisposable
                 return (chars.ToString(), $"a dot inserted at {at}");
             case 3:
                 var parts = token.Split('.');
-                var (a, b) = (random.Next(5), random.Next(5));
+                var (a, b) = (random.Next(parts.Length), random.Next(parts.Length));
                 (parts[a], parts[b]) = (parts[b], parts[a]);
                 return (string.Join('.', parts), $"parts {a} and {b} swapped");
             case 4:
