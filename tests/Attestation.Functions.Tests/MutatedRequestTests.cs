@@ -43,6 +43,7 @@ public class MutatedRequestTests(BackendFixture fixture) : IClassFixture<Backend
     };
 
     private readonly RunningBackend _backend = fixture.Backend;
+    private string? _issuedToken;
 
     [Theory]
     [InlineData("/api/v1/challenge", "", 1, 120)]
@@ -105,6 +106,18 @@ public class MutatedRequestTests(BackendFixture fixture) : IClassFixture<Backend
             ["challenge"] = await _backend.ChallengeAsync(),
             ["proof"] = new JsonObject { ["debugToken"] = RunningBackend.DebugToken },
         },
-        _ => new JsonObject { ["token"] = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", ["consume"] = true, ["binding"] = "x", ["appId"] = RunningBackend.DemoApp, ["platforms"] = new JsonArray("debug") },
+        // A token this backend issued, so that mutations of its text reach the token validator past the shape checks.
+        _ => new JsonObject { ["token"] = await IssuedTokenAsync(), ["consume"] = true, ["binding"] = "x", ["appId"] = RunningBackend.DemoApp, ["platforms"] = new JsonArray("debug") },
     };
+
+    private async Task<string> IssuedTokenAsync()
+    {
+        if (_issuedToken is null)
+        {
+            using var attested = await _backend.AttestDebugAsync();
+            _issuedToken = (await RunningBackend.ReadJsonAsync(attested)).GetProperty("token").GetString()!;
+        }
+
+        return _issuedToken;
+    }
 }
