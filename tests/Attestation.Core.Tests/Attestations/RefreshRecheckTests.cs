@@ -52,7 +52,7 @@ public sealed class RefreshRecheckTests : IDisposable
                 new AndroidKeyAttestationVerifier(new AndroidAttestationChainVerifier([new AndroidAttestationRootKey("test", _chain.RootKey.ExportSubjectPublicKeyInfo())]), _statusList, _clock),
                 new AndroidKeyRefreshVerifier(_statusList)),
             AppleAppAttestPlatformRegistration.Create(new AppleAttestationVerifier(_clock, [_apple.RootCertificate]), new AppleAssertionVerifier()),
-            DebugPlatformRegistration.Create(),
+            DebugPlatformRegistration.Create(production: false),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), _clock);
         _service = new AttestationService(_policy, _challenges, platforms, _devices, new FixedKeys(), issuer, _clock, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);

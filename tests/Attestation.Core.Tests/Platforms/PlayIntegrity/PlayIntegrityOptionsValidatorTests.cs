@@ -37,7 +37,7 @@ public sealed class PlayIntegrityOptionsValidatorTests
             CircuitBreaker = new() { OpenFor = TimeSpan.FromSeconds(openForSeconds), MaxOpenFor = TimeSpan.FromSeconds(maxOpenForSeconds) },
         };
 
-        var result = new PlayIntegrityOptionsValidator(runsInAzure: false).Validate(null, options);
+        var result = new PlayIntegrityOptionsValidator(production: false).Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(named, result.FailureMessage, StringComparison.Ordinal);
@@ -45,5 +45,5 @@ public sealed class PlayIntegrityOptionsValidatorTests
 
     [Fact]
     public void TheDefaultCallBudgetAndBreakerAreAccepted() =>
-        Assert.True(new PlayIntegrityOptionsValidator(runsInAzure: true).Validate(null, new PlayIntegrityOptions()).Succeeded);
+        Assert.True(new PlayIntegrityOptionsValidator(production: true).Validate(null, new PlayIntegrityOptions()).Succeeded);
 }
