@@ -175,7 +175,9 @@ public sealed partial class AttestationService(
             await ImitateDeviceWriteAsync(policy.AppId, deviceId, wroteDevice, cancellationToken).ConfigureAwait(false);
             LogDecoy(policy.AppId, platform, refusal.Code.ToWireName(), refusal.Detail);
             outcome.MarkDecoy(refusal.Code);
-            return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, platform, binding));
+            // The platform the proof looks like, not the registered one: a decoy's plat claim is readable, and must not tell a
+            // registered device from an unknown one sent the same proof.
+            return issuer.IssueDecoy(keys, new TokenSubject(deviceId, policy.AppId, proofPlatform?.Name ?? platform, binding));
         }
         catch (AttestationException refusal)
         {
