@@ -68,6 +68,25 @@ public class StorageOutageTests
     }
 
     [Fact]
+    public async Task WhileAzuriteIsStoppedRefreshAndConsumingVerifyAre503WithRetryAfter()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString);
+        var device = await NewDeviceAsync(backend);
+        var challenge = await backend.ChallengeAsync();
+        await azurite.StopAsync();
+
+        using var refresh = await backend.RefreshDebugAsync(device.DeviceId, debugToken: device.DebugToken, challenge: challenge);
+        using var consuming = await backend.PostAsync("/api/v1/verify", new { token = device.Token, consume = true });
+
+        // docs/api.md: a dependency outage is 503 unavailable with Retry-After in seconds.
+        await ProblemAssert.IsProblemAsync(refresh, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.True(refresh.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 at refresh must say when to retry");
+        await ProblemAssert.IsProblemAsync(consuming, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.True(consuming.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 at verify with consume must say when to retry");
+    }
+
+    [Fact]
     public async Task WhileAzuriteIsStoppedVerifyAnswersFromTheLastRevocationView()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
@@ -108,11 +127,11 @@ public class StorageOutageTests
         Assert.True((await backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
     }
 
-    private static async Task<(string Token, string DeviceId)> NewDeviceAsync(RunningBackend backend)
+    private static async Task<(string Token, string DeviceId, string DebugToken)> NewDeviceAsync(RunningBackend backend)
     {
         var created = await backend.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp, DebugAccessRight.Held);
         using var response = await backend.AttestDebugAsync(debugToken: created.DebugToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return ((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!, created.Id);
+        return ((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!, created.Id, created.DebugToken);
     }
 }

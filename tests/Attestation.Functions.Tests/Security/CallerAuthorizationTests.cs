@@ -183,6 +183,20 @@ public class CallerAuthorizationTests(EntraIdBackendFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task VerifyWithAWrongKeyIs401EvenForAValidTokenAndConsumesNothing()
+    {
+        using var attested = await fixture.Backend.AttestDebugAsync();
+        var token = (await RunningBackend.ReadJsonAsync(attested)).GetProperty("token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/verify") { Content = System.Net.Http.Json.JsonContent.Create(new { token, consume = true }) };
+        request.Headers.Add(CallerAuthorization.KeyHeader, "not-the-verify-key");
+
+        using var response = await fixture.Backend.Anonymous.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.True((await fixture.Backend.VerifyAsync(token!, consume: true)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task VerifyTakesTheKeyAsACodeQueryParameterToo()
     {
         using var response = await fixture.Backend.Anonymous.PostAsync(

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text;
+using Attestation.Core.Administration;
+using Attestation.Core.Devices;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests.Endpoints.Apis;
 
@@ -54,6 +57,38 @@ public class VerifyEndpointTests(BackendFixture fixture) : IClassFixture<Backend
         await _backend.VerifyAsync(token);
 
         Assert.True((await _backend.VerifyAsync(token, consume: true)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ConsumingATokenRefusedForItsBindingLeavesItUsableOnceWithTheRightBinding()
+    {
+        var token = await TokenAsync(binding: Attestation.Core.Text.Base64Flexible.Sha256Base64Url("Bearer session-a"));
+
+        var mismatch = await _backend.VerifyAsync(token, binding: "Bearer session-b", consume: true);
+        var first = await _backend.VerifyAsync(token, binding: "Bearer session-a", consume: true);
+        var second = await _backend.VerifyAsync(token, binding: "Bearer session-a", consume: true);
+
+        Assert.Equal("binding_mismatch", mismatch.GetProperty("reason").GetString());
+        Assert.True(first.GetProperty("valid").GetBoolean());
+        Assert.Equal("already_consumed", second.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task ConsumingATokenOfARevokedDeviceLeavesItUsableOnceTheDeviceIsRestored()
+    {
+        var created = await _backend.Services.GetRequiredService<AppAdministration>().CreateDebugTokenAsync(RunningBackend.DemoApp, DebugAccessRight.Held);
+        var token = await TokenAsync(debugToken: created.DebugToken);
+        var devices = _backend.Services.GetRequiredService<DeviceAdministration>();
+
+        await devices.SetStatusAsync(RunningBackend.DemoApp, created.Id, DeviceStatus.Revoked);
+        var revoked = await _backend.VerifyAsync(token, consume: true);
+        await devices.SetStatusAsync(RunningBackend.DemoApp, created.Id, DeviceStatus.Active);
+        var first = await _backend.VerifyAsync(token, consume: true);
+        var second = await _backend.VerifyAsync(token, consume: true);
+
+        Assert.Equal("device_revoked", revoked.GetProperty("reason").GetString());
+        Assert.True(first.GetProperty("valid").GetBoolean());
+        Assert.Equal("already_consumed", second.GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -128,9 +163,10 @@ public class VerifyEndpointTests(BackendFixture fixture) : IClassFixture<Backend
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<string> TokenAsync()
+    private async Task<string> TokenAsync(string debugToken = RunningBackend.DebugToken, string? binding = null)
     {
-        using var response = await _backend.AttestDebugAsync();
+        using var response = await _backend.AttestDebugAsync(debugToken: debugToken, binding: binding);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
     }
 }

@@ -59,6 +59,35 @@ public class RefreshEndpointTests(BackendFixture fixture) : IClassFixture<Backen
     }
 
     [Fact]
+    public async Task ARefusedRefreshStillConsumesItsChallenge()
+    {
+        (await _backend.AttestDebugAsync()).Dispose();
+        var challenge = await _backend.ChallengeAsync();
+
+        // docs/api.md: the first refresh that presents a challenge consumes it, whether that call succeeds or fails.
+        using var refused = await _backend.RefreshDebugAsync(DebugDevice, debugToken: "a-token-nobody-registered", challenge: challenge);
+        using var again = await _backend.RefreshDebugAsync(DebugDevice, challenge: challenge);
+
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "proof_invalid");
+        await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Unauthorized, "challenge_invalid");
+    }
+
+    [Fact]
+    public async Task ADeviceIdInTheStandardBase64AlphabetWithPaddingRefreshesThatDevice()
+    {
+        (await _backend.AttestDebugAsync()).Dispose();
+        var standard = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunningBackend.DebugToken)));
+        Assert.Contains("+", standard, StringComparison.Ordinal);
+        Assert.EndsWith("=", standard, StringComparison.Ordinal);
+
+        // The README: deviceId is accepted in either base64 alphabet, padded or not; the backend answers base64url.
+        using var response = await _backend.RefreshDebugAsync(standard);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(DebugDevice, (await RunningBackend.ReadJsonAsync(response)).GetProperty("deviceId").GetString());
+    }
+
+    [Fact]
     public async Task ARevokedDeviceIsDeviceRevokedAtRefreshAndAtVerify()
     {
         var deviceId = await RegisterAsync("revoked-device", PlatformNames.Debug, DeviceStatus.Active);

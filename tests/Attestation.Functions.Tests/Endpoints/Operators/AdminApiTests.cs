@@ -109,6 +109,28 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
     }
 
     [Fact]
+    public async Task AnUpdateIfMatchingTheCurrentVersionIsAppliedAndGivesANewVersion()
+    {
+        var appId = NewAppId();
+        (await CreateAppAsync(appId)).Dispose();
+        using var read = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}");
+        var current = ETagOf(read)!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{Apps}/{appId}") { Content = System.Net.Http.Json.JsonContent.Create(AppBody(appId, failureMode: "decoy")) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.AdminToken());
+        request.Headers.TryAddWithoutValidation("If-Match", current);
+        using var updated = await _backend.Anonymous.SendAsync(request);
+        using var reread = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}");
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("decoy", (await RunningBackend.ReadJsonAsync(updated)).GetProperty("failureMode").GetString());
+        Assert.NotNull(ETagOf(updated));
+        Assert.NotEqual(current, ETagOf(updated));
+        Assert.Equal(ETagOf(updated), ETagOf(reread));
+        Assert.Equal("decoy", (await RunningBackend.ReadJsonAsync(reread)).GetProperty("failureMode").GetString());
+    }
+
+    [Fact]
     public async Task AnUpdateOfAnUnknownAppIs404()
     {
         var appId = NewAppId();
@@ -152,6 +174,29 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
         Assert.Contains(Sha256Hex(debugToken), storedText, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, attested.StatusCode);
         Assert.Equal(id, (await RunningBackend.ReadJsonAsync(attested)).GetProperty("deviceId").GetString());
+    }
+
+    [Fact]
+    public async Task ANewDebugTokenIsNotCachedAndTheHundredthIsTheLast()
+    {
+        var appId = NewAppId();
+        var hashes = Enumerable.Range(0, AppAdministration.MaxDebugTokens - 1).Select(i => Sha256Hex($"seed-{appId}-{i}")).ToArray();
+        using (var created = await fixture.DebugGrantorAsync(HttpMethod.Post, Apps, new { appId, platforms = new[] { "debug" }, debugTokenSha256 = hashes }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var hundredth = await fixture.DebugGrantorAsync(HttpMethod.Post, $"{Apps}/{appId}/debug-tokens");
+        using var before = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}");
+        using var refused = await fixture.DebugGrantorAsync(HttpMethod.Post, $"{Apps}/{appId}/debug-tokens");
+        using var after = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}");
+
+        // The README: the response is the only place the plaintext appears, so no cache may keep it.
+        Assert.Equal(HttpStatusCode.Created, hundredth.StatusCode);
+        Assert.True(hundredth.Headers.CacheControl?.NoStore, "a new debug token must be sent with Cache-Control: no-store");
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal(ETagOf(before), ETagOf(after));
+        Assert.Equal(AppAdministration.MaxDebugTokens, (await RunningBackend.ReadJsonAsync(after)).GetProperty("debugTokenSha256").GetArrayLength());
     }
 
     [Fact]
