@@ -106,7 +106,7 @@ internal static class ExpiringMarkers
         return rows;
     }
 
-    internal sealed class MarkerEntity : IInsertOnceEntity
+    internal sealed class MarkerEntity : IWriteStampedEntity
     {
         public string PartitionKey { get; set; } = "";
 
@@ -116,7 +116,7 @@ internal static class ExpiringMarkers
 
         public ETag ETag { get; set; }
 
-        public string? InsertId { get; set; }
+        public string? WriteId { get; set; }
 
         public DateTimeOffset ExpiresAt { get; set; }
     }

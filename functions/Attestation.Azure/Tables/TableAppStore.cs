@@ -55,22 +55,10 @@ public sealed class TableAppStore(TableStorage storage) : IAppStore
             throw new ArgumentException("Only an app read from the store can be updated.", nameof(app));
         }
 
-        var entity = AppEntity.From(app.Configuration);
-        return storage.RunAsync(TableStorage.AppsTable, async table =>
-        {
-            try
-            {
-                await table.UpdateEntityAsync(entity, new ETag(app.ConcurrencyStamp), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException changed) when (changed.Status is 412 or 404)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        return storage.TryReplaceAsync(TableStorage.AppsTable, AppEntity.From(app.Configuration), new ETag(app.ConcurrencyStamp), cancellationToken);
     }
 
-    internal sealed class AppEntity : IInsertOnceEntity
+    internal sealed class AppEntity : IWriteStampedEntity
     {
         public string PartitionKey { get; set; } = "";
 
@@ -80,7 +68,7 @@ public sealed class TableAppStore(TableStorage storage) : IAppStore
 
         public ETag ETag { get; set; }
 
-        public string? InsertId { get; set; }
+        public string? WriteId { get; set; }
 
         /// <summary>The whole <see cref="AppPolicyConfiguration"/> in <see cref="AppPolicyJson"/>'s form.</summary>
         public string Policy { get; set; } = "";

@@ -41,19 +41,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             throw new ArgumentException("Only a registration read from the store can be updated.", nameof(registration));
         }
 
-        var entity = DeviceEntity.From(registration);
-        return storage.RunAsync(TableStorage.DevicesTable, async table =>
-        {
-            try
-            {
-                await table.UpdateEntityAsync(entity, new ETag(registration.ConcurrencyStamp), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-            catch (RequestFailedException changed) when (changed.Status is 412 or 404)
-            {
-                return false;
-            }
-        }, cancellationToken);
+        return storage.TryReplaceAsync(TableStorage.DevicesTable, DeviceEntity.From(registration), new ETag(registration.ConcurrencyStamp), cancellationToken);
     }
 
     public Task ImitateUpdateAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
@@ -62,6 +50,8 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
 
         // A merge of no properties: even a store that accepted the version would change nothing but the row's timestamp.
+        // Not through TableStorage.TryReplaceAsync: its read-back after a 412 is a call that a genuine, successful write
+        // does not make, and this must cost what that write costs.
         var entity = new TableEntity(deviceId, appId);
         return storage.RunAsync(TableStorage.DevicesTable, async table =>
         {
@@ -154,7 +144,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
     /// <summary>A syntactically valid Table Storage ETag (a write's timestamp) that no row carries: no row was written in 1970.</summary>
     private static readonly ETag NeverCurrent = new("W/\"datetime'1970-01-01T00%3A00%3A00.0000000Z'\"");
 
-    internal sealed class DeviceEntity : IInsertOnceEntity
+    internal sealed class DeviceEntity : IWriteStampedEntity
     {
         public string PartitionKey { get; set; } = "";
 
@@ -164,7 +154,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
 
         public ETag ETag { get; set; }
 
-        public string? InsertId { get; set; }
+        public string? WriteId { get; set; }
 
         public string Platform { get; set; } = "";
 

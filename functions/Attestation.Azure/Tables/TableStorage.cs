@@ -75,11 +75,10 @@ public sealed class TableStorage
     /// </summary>
     /// <exception cref="DependencyUnavailableException">Storage cannot be reached or answered with a server error.</exception>
     public Task<bool> TryInsertAsync<T>(string table, T entity, CancellationToken cancellationToken = default)
-        where T : IInsertOnceEntity
+        where T : IWriteStampedEntity
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var insertId = Guid.NewGuid().ToString("N");
-        entity.InsertId = insertId;
+        var writeId = Stamp(entity);
         return RunAsync(table, async client =>
         {
             try
@@ -89,10 +88,59 @@ public sealed class TableStorage
             }
             catch (RequestFailedException conflict) when (conflict.Status == 409)
             {
-                var existing = await client.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [nameof(IInsertOnceEntity.InsertId)], cancellationToken).ConfigureAwait(false);
-                return existing.HasValue && existing.Value?.GetString(nameof(IInsertOnceEntity.InsertId)) == insertId;
+                return await IsOwnWriteAsync(client, entity, writeId, cancellationToken).ConfigureAwait(false);
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the row of <paramref name="entity"/> if it still has the version <paramref name="ifMatch"/>: true when this
+    /// call wrote it, false when the row changed or went away since it was read. The service applies an If-Match write at
+    /// most once per version, so of two writers that read the same version only one succeeds. As with
+    /// <see cref="TryInsertAsync{T}"/>, each call stamps the row with an id of its own: when the SDK retries a write whose
+    /// response was lost, the retry meets the version this call wrote (412) and recognises it.
+    /// </summary>
+    /// <remarks>
+    /// Only the row's current stamp is compared. Should another writer replace the row between this call's lost write and
+    /// its retry (milliseconds, within the SDK's retry delay), this call answers false although its write was stored, and
+    /// then overwritten; that writer had read it, so nothing it wrote is lost.
+    /// </remarks>
+    /// <exception cref="DependencyUnavailableException">Storage cannot be reached or answered with a server error.</exception>
+    public Task<bool> TryReplaceAsync<T>(string table, T entity, ETag ifMatch, CancellationToken cancellationToken = default)
+        where T : IWriteStampedEntity
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var writeId = Stamp(entity);
+        return RunAsync(table, async client =>
+        {
+            try
+            {
+                await client.UpdateEntityAsync(entity, ifMatch, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException changed) when (changed.Status == 412)
+            {
+                return await IsOwnWriteAsync(client, entity, writeId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException gone) when (gone.Status == 404)
+            {
+                return false;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>A fresh random id per write: another writer can neither guess it nor carry it by chance.</summary>
+    private static string Stamp(IWriteStampedEntity entity)
+    {
+        var writeId = Guid.NewGuid().ToString("N");
+        entity.WriteId = writeId;
+        return writeId;
+    }
+
+    private static async Task<bool> IsOwnWriteAsync(TableClient client, IWriteStampedEntity entity, string writeId, CancellationToken cancellationToken)
+    {
+        var existing = await client.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, [nameof(IWriteStampedEntity.WriteId)], cancellationToken).ConfigureAwait(false);
+        return existing.HasValue && string.Equals(existing.Value?.GetString(nameof(IWriteStampedEntity.WriteId)), writeId, StringComparison.Ordinal);
     }
 
     private async Task<TableClient> GetTableAsync(string table, CancellationToken cancellationToken)
