@@ -43,6 +43,26 @@ public sealed class AzuriteProcessTests
     }
 
     [Fact]
+    public async Task AnInterruptionCutsConnectionsButKeepsTheData()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var tables = new TableServiceClient(azurite.ConnectionString, TableStorage.CreateClientOptions());
+        await tables.CreateTableIfNotExistsAsync("kept");
+
+        azurite.Interrupt();
+        await Assert.ThrowsAsync<AggregateException>(() => tables.CreateTableIfNotExistsAsync("duringinterruption"));
+        azurite.Resume();
+
+        var names = new List<string>();
+        await foreach (var table in tables.QueryAsync())
+        {
+            names.Add(table.Name);
+        }
+
+        Assert.Equal(["kept"], names);
+    }
+
+    [Fact]
     public async Task AStartWhoseChosenPortIsTakenTriesAnother()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);

@@ -13,7 +13,7 @@ namespace Attestation.Functions.Tests;
 public class StorageOutageTests
 {
     [Fact]
-    public async Task WhileAzuriteIsStoppedChallengesAreIssuedAttestAnswers503AndAChallengeItCouldNotConsumeWorksOnceStorageIsBack()
+    public async Task DuringAnOutageChallengesAreIssuedAttestAnswers503AndAChallengeItCouldNotConsumeWorksOnceStorageIsBack()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -24,7 +24,9 @@ public class StorageOutageTests
         }
 
         var challengeBeforeOutage = await backend.ChallengeAsync();
-        await azurite.StopAsync();
+
+        // An interruption, not a stop: storage keeps its data, so what the outage left behind can be looked at afterwards.
+        azurite.Interrupt();
 
         // docs/api.md: issuing a challenge needs no storage.
         var challengeDuringOutage = await backend.ChallengeAsync();
@@ -47,7 +49,7 @@ public class StorageOutageTests
             Assert.Equal("degraded", (await RunningBackend.ReadJsonAsync(health)).GetProperty("status").GetString());
         }
 
-        await azurite.StartAgainAsync();
+        azurite.Resume();
 
         // Health answers from a probe at most 5 seconds old.
         clock.Advance(TimeSpan.FromSeconds(5));
@@ -84,6 +86,47 @@ public class StorageOutageTests
         Assert.True(refresh.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 at refresh must say when to retry");
         await ProblemAssert.IsProblemAsync(consuming, HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.True(consuming.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a 503 at verify with consume must say when to retry");
+    }
+
+    [Fact]
+    public async Task RefreshAndConsumingVerifyThatMeetAnOutageLeaveNothingBehind()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var backend = await RunningBackend.StartAsync(azurite.ConnectionString);
+        var device = await NewDeviceAsync(backend);
+        var challenge = await backend.ChallengeAsync();
+
+        // A first verify loads the revocation view, so that the consume below gets as far as its write.
+        Assert.True((await backend.VerifyAsync(device.Token)).GetProperty("valid").GetBoolean());
+        azurite.Interrupt();
+
+        using (var refresh = await backend.RefreshDebugAsync(device.DeviceId, debugToken: device.DebugToken, challenge: challenge))
+        {
+            await ProblemAssert.IsProblemAsync(refresh, HttpStatusCode.ServiceUnavailable, "unavailable");
+        }
+
+        using (var consuming = await backend.PostAsync("/api/v1/verify", new { token = device.Token, consume = true }))
+        {
+            await ProblemAssert.IsProblemAsync(consuming, HttpStatusCode.ServiceUnavailable, "unavailable");
+        }
+
+        azurite.Resume();
+
+        // The refresh wrote no used marker (its challenge still works) and the consume no consumed mark (the token is
+        // still usable exactly once): storage kept its data through the interruption, so these would show a half write.
+        using (var refresh = await backend.RefreshDebugAsync(device.DeviceId, debugToken: device.DebugToken, challenge: challenge))
+        {
+            Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        }
+
+        using (var consumed = await backend.PostAsync("/api/v1/verify", new { token = device.Token, consume = true }))
+        {
+            var body = await RunningBackend.ReadJsonAsync(consumed);
+            Assert.True(consumed.StatusCode == HttpStatusCode.OK && body.GetProperty("valid").GetBoolean(), body.ToString());
+        }
+
+        using var again = await backend.PostAsync("/api/v1/verify", new { token = device.Token, consume = true });
+        Assert.Equal("already_consumed", (await RunningBackend.ReadJsonAsync(again)).GetProperty("reason").GetString());
     }
 
     [Fact]

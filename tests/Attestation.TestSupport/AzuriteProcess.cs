@@ -17,6 +17,8 @@ namespace Attestation.TestSupport;
 /// <item>Started means the port answers as Azurite (its <c>Server</c> header), not merely that something listens.</item>
 /// <item>While stopped, every connection is reset at once, and connections open at the stop are reset, as when the
 /// process dies. Every wait is bounded.</item>
+/// <item>An interruption (<see cref="Interrupt"/>, <see cref="Resume"/>) cuts the connections the same way but keeps the
+/// process and its data, so a test can look, after the outage, at what a call that met it left behind.</item>
 /// </list>
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
@@ -35,6 +37,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private readonly Task _accepting;
     private Process? _process;
     private int _processPort;
+    private volatile bool _interrupted;
 
     private readonly Func<int> _choosePort;
 
@@ -101,6 +104,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Cuts every connection, now and until <see cref="Resume"/>; the process and its data stay.</summary>
+    public void Interrupt()
+    {
+        _interrupted = true;
+        foreach (var connection in _open.Keys)
+        {
+            Reset(connection);
+        }
+    }
+
+    /// <summary>Ends an <see cref="Interrupt"/>: connections reach the process again, which holds what it held before.</summary>
+    public void Resume() => _interrupted = false;
 
     /// <summary>Stops the process; from now on, until the next start, every connection to <see cref="Port"/> is reset.</summary>
     public async Task StopAsync()
@@ -223,7 +239,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         using var process = new TcpClient();
         try
         {
-            if (port == 0)
+            if (port == 0 || _interrupted)
             {
                 return;
             }
