@@ -42,7 +42,7 @@ public class DeploymentModeTests
     {
         // No WEBSITE_* variable is set here, which used to mean "a developer machine": the sample's keys, test settings and
         // open verify were accepted. Production rules now apply unless the environment says Development.
-        var refused = await Assert.ThrowsAnyAsync<OptionsValidationException>(async () => await RunningBackend.StartAsync(
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await RunningBackend.StartAsync(
             settings: [$"--{DeploymentMode.FunctionsEnvironmentSetting}={environment}", $"--{DeploymentMode.DotnetEnvironmentSetting}="]));
 
         Assert.Contains("KeyVaultUri is required in production", refused.Message, StringComparison.Ordinal);

@@ -1,9 +1,11 @@
 using System.Net;
 using Attestation.Azure.KeyVault;
 using Attestation.Core;
+using Attestation.Core.Errors;
 using Attestation.Core.Platforms;
 using Attestation.Core.Tokens;
 using Attestation.TestSupport;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -128,7 +130,9 @@ public sealed class KeyRotationTests : IAsyncLifetime
         var challenge = await _backend.ChallengeAsync();
         _vault.Unavailable = true;
         var provider = Provider();
-        await Assert.ThrowsAnyAsync<Exception>(() => provider.RefreshAsync());
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.RefreshAsync());
+        Assert.Equal("Key Vault", outage.Dependency);
+        Assert.Equal((int)HttpStatusCode.ServiceUnavailable, Assert.IsType<RequestFailedException>(outage.InnerException).Status);
         using (var degraded = await _backend.Client.GetAsync("/api/health"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, degraded.StatusCode);

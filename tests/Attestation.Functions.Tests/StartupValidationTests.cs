@@ -15,7 +15,7 @@ public class StartupValidationTests
     [InlineData("--Attestation:Storage:ConnectionString=", "Attestation:Storage:TableServiceUri")]
     public async Task ABadSettingStopsTheStart(string setting, string expected)
     {
-        var refused = await Assert.ThrowsAnyAsync<OptionsValidationException>(async () => await RunningBackend.StartAsync(settings: [setting]));
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () => await RunningBackend.StartAsync(settings: [setting]));
 
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }

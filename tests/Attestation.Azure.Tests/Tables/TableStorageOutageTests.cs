@@ -46,6 +46,8 @@ public class TableStorageOutageTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TableDeviceStore(storage).FindAsync("app", "device", cancelled.Token));
+        // ThrowsAny: a cancellation may surface as TaskCanceledException, a subtype; the token tells whose cancellation it was.
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new TableDeviceStore(storage).FindAsync("app", "device", cancelled.Token));
+        Assert.Equal(cancelled.Token, stopped.CancellationToken);
     }
 }

@@ -100,7 +100,9 @@ public sealed partial class RefreshingValueTests
 
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        // ThrowsAny: a cancellation may surface as TaskCanceledException, a subtype; the token tells whose cancellation it was.
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(cancellation.Token, stopped.CancellationToken);
         Assert.False(patient.IsCompleted);
         Assert.False(_loader.LastToken.IsCancellationRequested);
         _loader.Release();
@@ -119,7 +121,9 @@ public sealed partial class RefreshingValueTests
         value.Dispose();
 
         Assert.True(_loader.LastToken.IsCancellationRequested);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        // ThrowsAny: a cancellation may surface as TaskCanceledException, a subtype; the token tells whose cancellation it was.
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(_loader.LastToken, stopped.CancellationToken);
     }
 
     [Fact]

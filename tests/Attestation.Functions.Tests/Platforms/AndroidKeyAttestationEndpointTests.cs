@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Attestation.Core.Text;
+using Attestation.Functions.Tests.Telemetry;
 using Attestation.TestSupport;
 
 namespace Attestation.Functions.Tests.Platforms;
@@ -150,6 +151,7 @@ public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fix
 
         // The decoy app's policy names com.contoso.decoy; this chain names com.contoso.demo.
         var chain = new AndroidTestChain(fixture.TestRootKey) { Challenge = Encoding.UTF8.GetBytes(challenge) };
+        using var metrics = new MetricsRecorder(_backend);
         using var response = await _backend.PostAsync("/api/v1/attest", new
         {
             appId = RunningBackend.DecoyApp,
@@ -162,6 +164,8 @@ public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fix
         var body = await RunningBackend.ReadJsonAsync(response);
         Assert.Equal(Base64Flexible.ToBase64Url(SHA256.HashData(chain.LeafPublicKey)), body.GetProperty("deviceId").GetString());
         Assert.False((await _backend.VerifyAsync(body.GetProperty("token").GetString()!)).GetProperty("valid").GetBoolean());
+        var hidden = Assert.Single(metrics.Of("attestation.attestations", ("app", RunningBackend.DecoyApp), ("outcome", "decoy")));
+        Assert.Equal("policy_violation", hidden.Tags["code"]);
     }
 
     [Fact]

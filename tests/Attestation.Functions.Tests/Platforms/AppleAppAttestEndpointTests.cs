@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Attestation.Core.Devices;
 using Attestation.Core.Text;
+using Attestation.Functions.Tests.Telemetry;
 using Attestation.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -174,6 +175,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
     public async Task AKeyOfAnotherAppIsAPolicyViolationHiddenByADecoyToken()
     {
         using var device = new AppAttestTestDevice();
+        using var metrics = new MetricsRecorder(_backend);
 
         using var response = await AttestAsync(device, RunningBackend.DecoyApp, DemoAppleAppId);
 
@@ -182,6 +184,8 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         Assert.Equal(Base64Flexible.ToBase64Url(device.KeyId), body.GetProperty("deviceId").GetString());
         Assert.Equal("bad_signature", (await _backend.VerifyAsync(body.GetProperty("token").GetString()!)).GetProperty("reason").GetString());
         Assert.Contains("another App ID", _logs.AllText, StringComparison.Ordinal);
+        var hidden = Assert.Single(metrics.Of("attestation.attestations", ("app", RunningBackend.DecoyApp), ("outcome", "decoy")));
+        Assert.Equal("policy_violation", hidden.Tags["code"]);
         Assert.Null(await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DecoyApp, Base64Flexible.ToBase64Url(device.KeyId)));
     }
 

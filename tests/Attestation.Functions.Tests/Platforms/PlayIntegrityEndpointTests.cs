@@ -69,6 +69,25 @@ public sealed class PlayIntegrityEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task EachAttestationOfTheSameDeviceGetsANewRandomDeviceId()
+    {
+        // docs/api.md: without a deviceKey the verdict names no key to derive an id from, so each attestation gets a fresh
+        // random id. Two verdicts that differ only in their challenge must not get the same (or a derived) id.
+        var ids = new List<string>();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var challenge = await _backend.ChallengeAsync();
+            var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DemoApp, challenge, DateTimeOffset.UtcNow, SigningDigest));
+            using var response = await AttestAsync(RunningBackend.DemoApp, challenge, token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            ids.Add((await RunningBackend.ReadJsonAsync(response)).GetProperty("deviceId").GetString()!);
+        }
+
+        Assert.All(ids, id => Assert.Equal(32, Base64UrlBytes(id).Length));
+        Assert.NotEqual(ids[0], ids[1]);
+    }
+
+    [Fact]
     public async Task AStandardTokenIsDecodedByGoogleOnceAndGetsAToken()
     {
         var challenge = await _backend.ChallengeAsync(StandardApp);
@@ -171,12 +190,15 @@ public sealed class PlayIntegrityEndpointTests : IAsyncLifetime, IDisposable
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
         var token = _tokens.CreateToken(PlayIntegrityTokenFactory.Verdict(RunningBackend.DecoyApp, challenge, DateTimeOffset.UtcNow, SigningDigest));
         var tampered = token[..^3] + (token[^3] == 'A' ? "B" : "A") + token[^2..];
+        using var metrics = new MetricsRecorder(_backend);
 
         using var response = await AttestAsync(RunningBackend.DecoyApp, challenge, tampered);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var verified = await _backend.VerifyAsync((await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!);
         Assert.False(verified.GetProperty("valid").GetBoolean());
+        var hidden = Assert.Single(metrics.Of("attestation.attestations", ("app", RunningBackend.DecoyApp), ("outcome", "decoy")));
+        Assert.Equal("attestation_invalid", hidden.Tags["code"]);
     }
 
     private Task<HttpResponseMessage> AttestAsync(string appId, string challenge, string integrityToken) =>

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Attestation.Core.Errors;
 using Attestation.Core.Text;
 using Attestation.TestSupport;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -129,7 +131,9 @@ public class LogHygieneTests
         await provider.RefreshAsync();
         tokens.Add(await TokenAsync(backend.AttestDebugAsync()));
         vault.Unavailable = true;
-        await Assert.ThrowsAnyAsync<Exception>(() => provider.RefreshAsync());
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.RefreshAsync());
+        Assert.Equal("Key Vault", outage.Dependency);
+        Assert.Equal((int)HttpStatusCode.ServiceUnavailable, Assert.IsType<RequestFailedException>(outage.InnerException).Status);
         (await backend.Client.GetAsync("/api/health")).Dispose();
         await backend.VerifyAsync(tokens[0]);
 

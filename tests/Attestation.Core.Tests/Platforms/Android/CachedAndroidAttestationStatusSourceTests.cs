@@ -100,7 +100,9 @@ public sealed class CachedAndroidAttestationStatusSourceTests
 
         var waiting = source.GetAsync(cancellation.Token);
         await cancellation.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        // ThrowsAny: a cancellation may surface as TaskCanceledException, a subtype; the token tells whose cancellation it was.
+        var stopped = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(cancellation.Token, stopped.CancellationToken);
 
         // The caller's cancellation is not a failed fetch and does not cancel it: the next caller gets its list.
         release.SetResult();

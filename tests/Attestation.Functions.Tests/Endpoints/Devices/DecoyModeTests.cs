@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Attestation.Core.Devices;
 using Attestation.Core.Text;
+using Attestation.Functions.Tests.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests.Endpoints.Devices;
@@ -25,6 +26,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     public async Task AForgedAttestationGetsAnUntrustedTokenOfTheSameShape()
     {
         using var genuine = await _backend.AttestDebugAsync(RunningBackend.DecoyApp);
+        using var metrics = new MetricsRecorder(_backend);
         using var forged = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, debugToken: "guessed-token");
 
         Assert.Equal(HttpStatusCode.OK, forged.StatusCode);
@@ -36,6 +38,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
         var verdict = await _backend.VerifyAsync(forgedBody.GetProperty("token").GetString()!);
         Assert.False(verdict.GetProperty("valid").GetBoolean());
         Assert.Equal("bad_signature", verdict.GetProperty("reason").GetString());
+        Assert.Equal(["attestation_invalid"], HiddenRefusals(metrics));
     }
 
     [Fact]
@@ -43,12 +46,14 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     {
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
         (await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge)).Dispose();
+        using var metrics = new MetricsRecorder(_backend);
 
         using var replay = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge);
 
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         var token = (await RunningBackend.ReadJsonAsync(replay)).GetProperty("token").GetString()!;
         Assert.False((await _backend.VerifyAsync(token)).GetProperty("valid").GetBoolean());
+        Assert.Equal(["challenge_invalid"], HiddenRefusals(metrics));
     }
 
     [Fact]
@@ -56,12 +61,14 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     {
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
         var evidence = new { keyId = Base64Flexible.ToBase64Url(new byte[32]), attestationObject = "o2NmbXRvYXBwbGUtYXBwYXR0ZXN0" };
+        using var metrics = new MetricsRecorder(_backend);
 
         using var response = await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DecoyApp, platform = "apple-app-attest", challenge, evidence });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
         Assert.Equal("bad_signature", (await _backend.VerifyAsync(token)).GetProperty("reason").GetString());
+        Assert.Equal(["attestation_invalid"], HiddenRefusals(metrics));
     }
 
     [Fact]
@@ -74,6 +81,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
         var devices = backend.Services.GetRequiredService<IDeviceStore>();
         var registration = (await devices.FindAsync(RunningBackend.DecoyApp, deviceId))!;
         Assert.True(await devices.TryUpdateAsync(registration with { Status = DeviceStatus.Revoked }));
+        using var metrics = new MetricsRecorder(backend);
 
         using var refresh = await backend.RefreshDebugAsync(deviceId, RunningBackend.DecoyApp);
         using var attest = await backend.AttestDebugAsync(RunningBackend.DecoyApp);
@@ -84,12 +92,15 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
             var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
             Assert.Equal("bad_signature", (await backend.VerifyAsync(token)).GetProperty("reason").GetString());
         }
+
+        Assert.Equal(["device_revoked", "device_revoked"], HiddenRefusals(metrics));
     }
 
     [Fact]
     public async Task ADeviceThatGotADecoyAtAttestGetsADecoyAtRefresh()
     {
         // It was never registered; a 404 at refresh would tell that its attestation failed.
+        using var metrics = new MetricsRecorder(_backend);
         using var attested = await _backend.AttestDebugAsync(RunningBackend.DecoyApp, debugToken: "guessed-token");
         var deviceId = (await RunningBackend.ReadJsonAsync(attested)).GetProperty("deviceId").GetString()!;
 
@@ -97,16 +108,19 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
 
         await AssertDecoyAsync(refreshed);
         Assert.Equal(deviceId, (await RunningBackend.ReadJsonAsync(refreshed)).GetProperty("deviceId").GetString());
+        Assert.Equal(["attestation_invalid", "device_unknown"], HiddenRefusals(metrics));
     }
 
     [Fact]
     public async Task ABadProofForARegisteredDeviceGetsADecoyAtRefresh()
     {
         (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+        using var metrics = new MetricsRecorder(_backend);
 
         using var refreshed = await _backend.RefreshDebugAsync(DebugDevice, RunningBackend.DecoyApp, debugToken: "guessed-token");
 
         await AssertDecoyAsync(refreshed);
+        Assert.Equal(["proof_invalid"], HiddenRefusals(metrics));
     }
 
     [Fact]
@@ -133,13 +147,23 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
     {
         // The registered device is the debug device; the proofs are malformed, or of another platform's shape, or wrong.
         (await _backend.AttestDebugAsync(RunningBackend.DecoyApp)).Dispose();
+        using var metrics = new MetricsRecorder(_backend);
 
         using var registered = await RefreshRawAsync(DebugDevice, proof);
         using var unknown = await RefreshRawAsync(Base64Flexible.Sha256Base64Url("never-attested"), proof);
 
         var registeredAnswer = await AnswerAsync(registered);
         Assert.Equal(registeredAnswer, await AnswerAsync(unknown));
-        Assert.True(registeredAnswer is "400 invalid_request" || registeredAnswer.StartsWith("decoy ", StringComparison.Ordinal), registeredAnswer);
+        if (registeredAnswer.StartsWith("decoy ", StringComparison.Ordinal))
+        {
+            // The same answer hides two different refusals: a wrong proof for the registered device, no such device for the other.
+            Assert.Equal(["proof_invalid", "device_unknown"], HiddenRefusals(metrics));
+        }
+        else
+        {
+            Assert.Equal("400 invalid_request", registeredAnswer);
+            Assert.Empty(HiddenRefusals(metrics));
+        }
     }
 
     [Fact]
@@ -160,6 +184,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
         // A replayed challenge is hidden; the decoy's plat claim must not tell that the device is unknown either.
         var challenge = await _backend.ChallengeAsync(RunningBackend.DecoyApp);
         (await _backend.AttestDebugAsync(RunningBackend.DecoyApp, challenge: challenge)).Dispose();
+        using var metrics = new MetricsRecorder(_backend);
 
         using var response = await _backend.PostAsync("/api/v1/token/refresh", new
         {
@@ -173,6 +198,7 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
         var token = (await RunningBackend.ReadJsonAsync(response)).GetProperty("token").GetString()!;
         using var claims = JsonDocument.Parse(Base64Decode(token.Split('.')[1]));
         Assert.Equal("apple-app-attest", claims.RootElement.GetProperty("plat").GetString());
+        Assert.Equal(["challenge_invalid"], HiddenRefusals(metrics));
     }
 
     [Fact]
@@ -183,6 +209,15 @@ public class DecoyModeTests(BackendFixture fixture) : IClassFixture<BackendFixtu
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
     }
+
+    /// <summary>
+    /// The refusal codes that the decoys answered while <paramref name="metrics"/> listened, in order: a decoy answer looks
+    /// the same whatever it hides, so only the server's own count tells which refusal a test really provoked.
+    /// </summary>
+    private static string[] HiddenRefusals(MetricsRecorder metrics) =>
+        [.. metrics.All
+            .Where(m => m.Instrument is "attestation.attestations" or "attestation.refreshes" && m.Has(("app", RunningBackend.DecoyApp), ("outcome", "decoy")))
+            .Select(m => m.Tags["code"] ?? "no code")];
 
     private async Task<HttpResponseMessage> RefreshRawAsync(string deviceId, string? proof)
     {
