@@ -91,6 +91,9 @@ public sealed class TokenBindingPolicyTests
         using var body = JsonDocument.Parse(returnResponse.Element("set-body")!.Value);
         Assert.Equal(status, body.RootElement.GetProperty("status").GetInt32());
         Assert.Equal(code, body.RootElement.GetProperty("code").GetString());
+
+        // docs/api.md, "What the app does next": a token refused at an API means get a new token and retry once.
+        Assert.Equal("attest", body.RootElement.GetProperty("action").GetString());
         Assert.Equal($"urn:attestation:problem:{code}", body.RootElement.GetProperty("type").GetString());
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("detail").GetString()));

@@ -162,7 +162,10 @@ public sealed partial class AttestationService(
             wroteDevice = true;
             if (!await devices.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
             {
-                throw new AttestationException(AttestationErrorCode.ProofInvalid, "Another refresh for this device was accepted at the same time; serialize refreshes and retry with a new challenge.");
+                throw new AttestationException(AttestationErrorCode.ProofInvalid, "Another refresh for this device was accepted at the same time; serialize refreshes and retry with a new challenge.")
+                {
+                    Action = AttestationAction.NewChallenge,
+                };
             }
 
             var token = issuer.Issue(keys, new TokenSubject(registration.DeviceId, policy.AppId, registration.Platform, binding));
@@ -287,7 +290,10 @@ public sealed partial class AttestationService(
 
         if (existing is null || !verdict.AllowsReattestation || !string.Equals(existing.Platform, platform, StringComparison.Ordinal))
         {
-            throw new AttestationException(AttestationErrorCode.AttestationInvalid, "This device key is already registered; a key can be registered only once. Generate a new key and attest it.");
+            throw new AttestationException(AttestationErrorCode.AttestationInvalid, "This device key is already registered; a key can be registered only once. Generate a new key and attest it.")
+            {
+                Action = AttestationAction.NewKey,
+            };
         }
 
         // A reusable credential (a debug token) attesting again refreshes what is known of it; FirstSeen stays. If another

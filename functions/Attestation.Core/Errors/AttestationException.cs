@@ -16,6 +16,7 @@ public sealed class AttestationException : Exception
     {
         Code = code;
         Detail = Message;
+        Action = AttestationActions.For(code);
     }
 
     public AttestationException(AttestationErrorCode code, string detail, Exception innerException)
@@ -23,6 +24,7 @@ public sealed class AttestationException : Exception
     {
         Code = code;
         Detail = Message;
+        Action = AttestationActions.For(code);
     }
 
     /// <summary>The longest detail, in characters, before the ellipsis that marks a cut one.</summary>
@@ -31,6 +33,9 @@ public sealed class AttestationException : Exception
     public AttestationErrorCode Code { get; }
 
     public string Detail { get; }
+
+    /// <summary>What the app does next: the code's action (<see cref="AttestationActions.For"/>) unless the refusal names another.</summary>
+    public AttestationAction Action { get; init; }
 
     public static AttestationException InvalidRequest(string detail) => new(AttestationErrorCode.InvalidRequest, detail);
 }

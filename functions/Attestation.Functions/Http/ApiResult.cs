@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Attestation.Core.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,8 +30,8 @@ internal sealed class ApiResult : IActionResult
     /// <summary>A 204 with no body.</summary>
     public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null, "", null);
 
-    public static ApiResult Problem(int status, string code, string title, string detail, TimeSpan? retryAfter = null) =>
-        new(status, new ProblemResponse($"urn:attestation:problem:{code}", title, status, detail, code), "application/problem+json; charset=utf-8", retryAfter);
+    public static ApiResult Problem(int status, string code, AttestationAction action, string title, string detail, TimeSpan? retryAfter = null) =>
+        new(status, new ProblemResponse($"urn:attestation:problem:{code}", title, status, detail, code, action.ToWireName()), "application/problem+json; charset=utf-8", retryAfter);
 
     public async Task ExecuteResultAsync(ActionContext context)
     {

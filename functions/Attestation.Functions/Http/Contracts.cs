@@ -22,4 +22,4 @@ internal sealed record VerifyInvalidResponse(bool Valid, string Reason);
 
 internal sealed record HealthResponse(string Status);
 
-internal sealed record ProblemResponse(string Type, string Title, int Status, string Detail, string Code);
+internal sealed record ProblemResponse(string Type, string Title, int Status, string Detail, string Code, string Action);

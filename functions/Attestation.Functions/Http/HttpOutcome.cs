@@ -23,11 +23,11 @@ internal static partial class HttpOutcome
         }
         catch (AttestationException refused)
         {
-            return Problem(refused.Code, refused.Detail);
+            return Problem(refused.Code, refused.Detail, action: refused.Action);
         }
         catch (RequestBodyTooLargeException tooLarge)
         {
-            return ApiResult.Problem(StatusCodes.Status413PayloadTooLarge, "invalid_request", "Request body too large", tooLarge.Message);
+            return ApiResult.Problem(StatusCodes.Status413PayloadTooLarge, "invalid_request", AttestationAction.FixRequest, "Request body too large", tooLarge.Message);
         }
         catch (DependencyUnavailableException outage)
         {
@@ -40,7 +40,7 @@ internal static partial class HttpOutcome
         {
             // A defect, not a verdict: logged with its stack trace here, never shown to the caller.
             LogUnexpected(logger, failure);
-            return ApiResult.Problem(StatusCodes.Status500InternalServerError, "internal_error", "Internal error",
+            return ApiResult.Problem(StatusCodes.Status500InternalServerError, "internal_error", AttestationAction.RetryLater, "Internal error",
                 "The backend failed unexpectedly. Retrying the same request may help; keep the device's key (do not attest a new one).");
         }
     }
@@ -48,7 +48,8 @@ internal static partial class HttpOutcome
     /// <param name="code">The domain code.</param>
     /// <param name="detail">Text safe to show a user.</param>
     /// <param name="retryAfter">For <c>unavailable</c>: the delay the dependency named, instead of <see cref="RetryAfter"/>.</param>
-    public static ApiResult Problem(AttestationErrorCode code, string detail, TimeSpan? retryAfter = null)
+    /// <param name="action">What the app does next, when the refusal names other than its code's (<see cref="AttestationActions.For"/>).</param>
+    public static ApiResult Problem(AttestationErrorCode code, string detail, TimeSpan? retryAfter = null, AttestationAction? action = null)
     {
         var (status, title) = code switch
         {
@@ -71,7 +72,7 @@ internal static partial class HttpOutcome
             _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
         };
 
-        return ApiResult.Problem(status, code.ToWireName(), title, detail, code == AttestationErrorCode.Unavailable ? retryAfter ?? RetryAfter : null);
+        return ApiResult.Problem(status, code.ToWireName(), action ?? AttestationActions.For(code), title, detail, code == AttestationErrorCode.Unavailable ? retryAfter ?? RetryAfter : null);
     }
 
     /// <summary>RFC 3339 UTC with whole seconds, the form of every instant the backend emits.</summary>

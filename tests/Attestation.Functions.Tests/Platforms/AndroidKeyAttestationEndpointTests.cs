@@ -49,7 +49,7 @@ public sealed class AndroidKeyAttestationEndpointTests(AndroidBackendFixture fix
         var again = await _backend.ChallengeAsync();
         chain.Challenge = Encoding.UTF8.GetBytes(again);
         using var twice = await AttestAsync(again, chain);
-        await ProblemAssert.IsProblemAsync(twice, HttpStatusCode.Unauthorized, "attestation_invalid");
+        await ProblemAssert.IsProblemAsync(twice, HttpStatusCode.Unauthorized, "attestation_invalid", action: "new_key");
     }
 
     [Fact]

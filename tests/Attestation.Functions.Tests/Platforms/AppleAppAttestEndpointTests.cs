@@ -68,7 +68,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         Assert.True((await _backend.VerifyAsync((await RunningBackend.ReadJsonAsync(first)).GetProperty("token").GetString()!)).GetProperty("valid").GetBoolean());
 
         using var stale = await RefreshAsync(device, deviceId, counter: 1);
-        var problem = await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "proof_invalid");
+        var problem = await ProblemAssert.IsProblemAsync(stale, HttpStatusCode.Unauthorized, "proof_invalid", action: "new_challenge");
         Assert.Contains("not greater than", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         using var next = await RefreshAsync(device, deviceId, counter: 2);
@@ -89,7 +89,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
         {
-            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "proof_invalid");
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Unauthorized, "proof_invalid", action: "new_challenge");
         }
 
         foreach (var response in responses)
@@ -109,7 +109,7 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
 
         using var again = await AttestAsync(device);
 
-        var problem = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Unauthorized, "attestation_invalid");
+        var problem = await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Unauthorized, "attestation_invalid", action: "new_key");
         Assert.Contains("already registered", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var after = await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, Base64Flexible.ToBase64Url(device.KeyId));
         Assert.Equal(before!.ConcurrencyStamp, after!.ConcurrencyStamp);

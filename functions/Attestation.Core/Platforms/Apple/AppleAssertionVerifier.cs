@@ -96,7 +96,12 @@ public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPoli
         if (authenticatorData.SignCount <= previousCounter)
         {
             throw new AttestationException(AttestationErrorCode.ProofInvalid,
-                $"The assertion counter {authenticatorData.SignCount} is not greater than the last accepted {previousCounter}: a replayed or out-of-order assertion. Send refreshes one at a time, each with a new challenge.");
+                $"The assertion counter {authenticatorData.SignCount} is not greater than the last accepted {previousCounter}: a replayed or out-of-order assertion. Send refreshes one at a time, each with a new challenge.")
+            {
+                // A counter at or below the stored one is what a lost race between two refreshes leaves: the next
+                // assertion counts higher, so a new challenge succeeds with the same key.
+                Action = AttestationAction.NewChallenge,
+            };
         }
 
         return authenticatorData.SignCount;
