@@ -35,7 +35,10 @@ public sealed class AttestationPlatform
     /// <summary>The platform name of docs/api.md (<see cref="PlatformNames"/>).</summary>
     public string Name { get; }
 
-    /// <summary>True when devices of this platform can refresh (docs/api.md, <c>POST /api/v1/token/refresh</c>).</summary>
+    /// <summary>
+    /// True when devices of this platform can refresh (docs/api.md, <c>POST /api/v1/token/refresh</c>), all of them or those
+    /// that <see cref="CanRefresh"/> admits.
+    /// </summary>
     public bool SupportsRefresh => _readProof is not null;
 
     /// <summary>A platform that attests but cannot refresh (its devices attest again).</summary>
