@@ -75,6 +75,14 @@ public sealed class PlayIntegrityTokenFactory : IDisposable
         };
     }
 
+    /// <summary>
+    /// docs/api.md's request binding of a device key, computed here from the contract's words so that tests do not rely on the
+    /// backend's own: base64url(SHA-256(UTF-8 bytes of the challenge ‖ SubjectPublicKeyInfo bytes)), unpadded.
+    /// </summary>
+    public static string DeviceKeyBinding(string challenge, byte[] subjectPublicKeyInfo) =>
+        Convert.ToBase64String(SHA256.HashData([.. Encoding.UTF8.GetBytes(challenge), .. subjectPublicKeyInfo]))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     /// <summary>Signs <paramref name="payload"/> with this factory's key and encrypts it under its decryption key.</summary>
     public string CreateToken(JsonObject payload) => Encrypt(Sign(payload.ToJsonString(), _signingKey), DecryptionKey);
 

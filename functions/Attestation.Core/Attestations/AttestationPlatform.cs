@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Attestation.Core.Apps;
+using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Platforms;
 
@@ -15,23 +16,29 @@ public sealed class AttestationPlatform
     private readonly Func<AppPolicy, IEnumerable<string>> _validate;
     private readonly Func<JsonElement, PendingAttestation> _readEvidence;
     private readonly Func<JsonElement, PendingRefresh>? _readProof;
+    private readonly Func<DeviceRegistration, bool> _canRefresh;
 
     private AttestationPlatform(
         string name,
         Func<AppPolicy, IEnumerable<string>> validate,
         Func<JsonElement, PendingAttestation> readEvidence,
-        Func<JsonElement, PendingRefresh>? readProof)
+        Func<JsonElement, PendingRefresh>? readProof,
+        Func<DeviceRegistration, bool> canRefresh)
     {
         Name = name;
         _validate = validate;
         _readEvidence = readEvidence;
         _readProof = readProof;
+        _canRefresh = canRefresh;
     }
 
     /// <summary>The platform name of docs/api.md (<see cref="PlatformNames"/>).</summary>
     public string Name { get; }
 
-    /// <summary>True when devices of this platform can refresh (docs/api.md, <c>POST /api/v1/token/refresh</c>).</summary>
+    /// <summary>
+    /// True when devices of this platform can refresh (docs/api.md, <c>POST /api/v1/token/refresh</c>), all of them or those
+    /// that <see cref="CanRefresh"/> admits.
+    /// </summary>
     public bool SupportsRefresh => _readProof is not null;
 
     /// <summary>A platform that attests but cannot refresh (its devices attest again).</summary>
@@ -51,7 +58,7 @@ public sealed class AttestationPlatform
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(attestation);
-        return new AttestationPlatform(name, policy => validator.Validate(section(policy)), ReadEvidence(name, section, attestation), readProof: null);
+        return new AttestationPlatform(name, policy => validator.Validate(section(policy)), ReadEvidence(name, section, attestation), readProof: null, canRefresh: _ => false);
     }
 
     /// <summary>A platform whose registered devices refresh by proving possession of their key.</summary>
@@ -83,7 +90,15 @@ public sealed class AttestationPlatform
                 var proof = refresh.ReadProof(proofElement);
                 return new PendingRefresh((policy, registration, challenge, cancellationToken) =>
                     refresh.VerifyAsync(SectionOf(name, section, policy), registration, challenge, proof, cancellationToken));
-            });
+            },
+            refresh.CanRefresh);
+    }
+
+    /// <summary>True when <paramref name="registration"/>, a device of this platform, can refresh (see <see cref="IRefreshVerifier{TPolicy, TProof}.CanRefresh"/>).</summary>
+    public bool CanRefresh(DeviceRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return _canRefresh(registration);
     }
 
     /// <summary>Every problem with the app's section for this platform; empty when it is usable.</summary>

@@ -200,7 +200,7 @@ public sealed partial class AttestationService(
     }
 
     /// <summary>
-    /// The refresh checks that depend on what the registry holds for the device: its platform is available and refreshes, and
+    /// The refresh checks that depend on what the registry holds for the device: its platform is available and the device can refresh, and
     /// the proof has that platform's shape. For an app in decoy mode a refusal here is returned, to be raised after the
     /// challenge where an unknown device's is, so that decoy mode can hide it the same way (a proof of another platform's shape
     /// is then a bad proof: its shape was checked before the lookup). For other apps it is thrown at once, before the challenge
@@ -217,7 +217,7 @@ public sealed partial class AttestationService(
         {
             var registered = platforms.Find(registration.Platform)
                 ?? throw new AttestationException(AttestationErrorCode.PolicyViolation, $"The platform '{registration.Platform}' is not available in this backend.");
-            if (!registered.SupportsRefresh)
+            if (!registered.CanRefresh(registration))
             {
                 throw registered.RefreshUnsupported();
             }

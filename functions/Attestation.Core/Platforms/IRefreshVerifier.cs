@@ -15,6 +15,13 @@ public interface IRefreshVerifier<in TPolicy, TProof>
     /// <exception cref="Errors.AttestationException"><c>invalid_request</c> when it does not have the platform's shape.</exception>
     TProof ReadProof(JsonElement proof);
 
+    /// <summary>
+    /// False for a registration of this platform that holds nothing to prove possession of (a Play Integrity device that
+    /// attested without a <c>deviceKey</c>): its refresh is answered <c>refresh_unsupported</c> before its proof is read, as
+    /// for a platform that never refreshes. Every registration of the other platforms can refresh.
+    /// </summary>
+    bool CanRefresh(DeviceRegistration registration) => true;
+
     /// <summary>Verifies that <paramref name="registration"/>'s device signed <paramref name="challenge"/>.</summary>
     /// <exception cref="Errors.AttestationException"><c>proof_invalid</c> or <c>policy_violation</c>.</exception>
     Task<RefreshVerdict> VerifyAsync(TPolicy policy, DeviceRegistration registration, string challenge, TProof proof, CancellationToken cancellationToken = default);

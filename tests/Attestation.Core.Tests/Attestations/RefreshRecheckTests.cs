@@ -11,6 +11,8 @@ using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.Android;
 using Attestation.Core.Platforms.Apple;
 using Attestation.Core.Platforms.Debug;
+using Attestation.Core.Platforms.PlayIntegrity;
+using Attestation.Core.Secrets;
 using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Attestation.Core.Tokens;
@@ -32,6 +34,7 @@ public sealed class RefreshRecheckTests : IDisposable
     private const string AppleAppId = "ABCDE12345.com.contoso.demo";
     private const string DebugToken = "recheck-debug-token";
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string PlayIntegrityDigest = Base64Flexible.ToBase64Url(SHA256.HashData("recheck signing certificate"u8));
 
     private readonly FakeTimeProvider _clock = new(Start);
     private readonly MemoryDeviceStore _devices = new();
@@ -40,6 +43,8 @@ public sealed class RefreshRecheckTests : IDisposable
     private readonly AndroidTestChain _chain = new();
     private readonly AppAttestTestAuthority _apple = new();
     private readonly AppAttestTestDevice _appleDevice = new();
+    private readonly PlayIntegrityTokenFactory _playIntegrity = new();
+    private readonly ECDsa _playIntegrityKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ChallengeService _challenges;
     private readonly AttestationService _service;
 
@@ -53,6 +58,9 @@ public sealed class RefreshRecheckTests : IDisposable
                 new AndroidKeyRefreshVerifier(_statusList)),
             AppleAppAttestPlatformRegistration.Create(new AppleAttestationVerifier(_clock, [_apple.RootCertificate]), new AppleAssertionVerifier()),
             DebugPlatformRegistration.Create(production: false),
+            PlayIntegrityPlatformRegistration.Create(new PlayIntegrityAttestationVerifier(
+                new ConfigurationSecretStore(new Dictionary<string, string?> { ["pi-decryption"] = _playIntegrity.DecryptionKeyBase64, ["pi-verification"] = _playIntegrity.VerificationKeyBase64 }),
+                new UnusedDecoder(), _clock, NullLogger<PlayIntegrityAttestationVerifier>.Instance)),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), _clock);
         _service = new AttestationService(_policy, _challenges, platforms, _devices, new FixedKeys(), issuer, _clock, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
@@ -99,6 +107,38 @@ public sealed class RefreshRecheckTests : IDisposable
         Assert.Equal(AttestationErrorCode.PolicyViolation, refused.Code);
         Assert.StartsWith("The key was attested in the development environment, which this app does not allow.", refused.Detail, StringComparison.Ordinal);
         Assert.Equal(1, (await _devices.FindAsync(AppId, development))!.Counter);
+    }
+
+    [Fact]
+    public async Task AStricterPlayIntegrityPolicyReachesADeviceThatRefreshesWithItsKey()
+    {
+        var deviceId = await AttestPlayIntegrityAsync();
+        await RefreshPlayIntegrityAsync(deviceId);
+
+        _policy.Current = Policy(playIntegrity: p => p.MinimumDeviceVerdict = "strong");
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => RefreshPlayIntegrityAsync(deviceId));
+
+        Assert.Equal(AttestationErrorCode.PolicyViolation, refused.Code);
+        Assert.StartsWith("The device does not meet MEETS_STRONG_INTEGRITY", refused.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APlayIntegrityKeyPastTheMaximumAgeAttestsAgainWithTheSameKeyAndDeviceId()
+    {
+        var deviceId = await AttestPlayIntegrityAsync();
+
+        _clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1));
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => RefreshPlayIntegrityAsync(deviceId));
+        var again = await AttestPlayIntegrityAsync();
+        await RefreshPlayIntegrityAsync(deviceId);
+
+        Assert.Equal(AttestationErrorCode.AttestationRequired, refused.Code);
+        Assert.Equal(deviceId, again);
+        var row = (await _devices.FindAsync(AppId, deviceId))!;
+        Assert.Equal(_clock.GetUtcNow(), row.AttestedAt);
+        Assert.Equal(Start, row.FirstSeen);
+        Assert.Equal(_playIntegrityKey.ExportSubjectPublicKeyInfo(), row.PublicKey);
+        Assert.Equal(AppId, PlayIntegrityRegisteredFacts.FromText(row.AttestedFacts)!.RequestPackageName);
     }
 
     [Fact]
@@ -180,11 +220,17 @@ public sealed class RefreshRecheckTests : IDisposable
     {
         _apple.Dispose();
         _appleDevice.Dispose();
+        _playIntegrity.Dispose();
+        _playIntegrityKey.Dispose();
     }
 
     private static AppPolicy Policy(
-        Action<AndroidKeyAttestationPolicy>? android = null, bool allowDevelopment = true, TimeSpan? maximumAge = null, FailureMode failureMode = FailureMode.Reject)
+        Action<AndroidKeyAttestationPolicy>? android = null, bool allowDevelopment = true, TimeSpan? maximumAge = null, FailureMode failureMode = FailureMode.Reject,
+        Action<PlayIntegrityPolicy>? playIntegrity = null)
     {
+        var playIntegritySection = new PlayIntegrityPolicy { PackageName = AppId, DecryptionKeySecretName = "pi-decryption", VerificationKeySecretName = "pi-verification" };
+        playIntegritySection.SigningCertificateDigests.Add(PlayIntegrityDigest);
+        playIntegrity?.Invoke(playIntegritySection);
         var androidKey = new AndroidKeyAttestationPolicy { PackageName = AppId };
         androidKey.SigningCertificateDigests.Add(Convert.ToHexString(AndroidTestChain.DemoSigningDigest));
         android?.Invoke(androidKey);
@@ -192,6 +238,7 @@ public sealed class RefreshRecheckTests : IDisposable
         {
             AndroidKey = androidKey,
             Apple = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = AppId, AllowDevelopment = allowDevelopment },
+            PlayIntegrity = playIntegritySection,
         };
         return maximumAge is { } age ? WithAge(policy, age) : policy;
     }
@@ -201,6 +248,7 @@ public sealed class RefreshRecheckTests : IDisposable
         {
             AndroidKey = policy.AndroidKey,
             Apple = policy.Apple,
+            PlayIntegrity = policy.PlayIntegrity,
             MaximumRegistrationAge = age,
         };
 
@@ -246,6 +294,22 @@ public sealed class RefreshRecheckTests : IDisposable
         await _service.RefreshAsync(new RefreshCommand(AppId, deviceId, challenge, null, Json(new { debugToken = DebugToken })));
     }
 
+    private async Task<string> AttestPlayIntegrityAsync()
+    {
+        var challenge = await ChallengeAsync();
+        var spki = _playIntegrityKey.ExportSubjectPublicKeyInfo();
+        var token = _playIntegrity.CreateToken(PlayIntegrityTokenFactory.Verdict(AppId, PlayIntegrityTokenFactory.DeviceKeyBinding(challenge, spki), _clock.GetUtcNow(), PlayIntegrityDigest));
+        var evidence = new { integrityToken = token, deviceKey = Convert.ToBase64String(spki) };
+        return (await _service.AttestAsync(new AttestCommand(AppId, PlatformNames.PlayIntegrity, challenge, null, Json(evidence)))).DeviceId;
+    }
+
+    private async Task RefreshPlayIntegrityAsync(string deviceId)
+    {
+        var challenge = await ChallengeAsync();
+        var signature = _playIntegrityKey.SignData(Encoding.UTF8.GetBytes(challenge), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        await _service.RefreshAsync(new RefreshCommand(AppId, deviceId, challenge, null, Json(new { signature = Convert.ToBase64String(signature) })));
+    }
+
     private async Task<string> ChallengeAsync() => (await _challenges.IssueAsync(AppId)).Value;
 
     private static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
@@ -257,6 +321,13 @@ public sealed class RefreshRecheckTests : IDisposable
 
         public ValueTask<AppPolicy?> FindAsync(string appId, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult<AppPolicy?>(appId == Current.AppId ? Current : null);
+    }
+
+    /// <summary>Classic tokens only: Google is never asked here.</summary>
+    private sealed class UnusedDecoder : IPlayIntegrityDecoder
+    {
+        public Task<IntegrityVerdict> DecodeAsync(string packageName, string integrityToken, string serviceAccountJson, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("No standard token is sent here.");
     }
 
     /// <summary>Google's status list as the cache would serve it; a test lists a serial as Google would.</summary>

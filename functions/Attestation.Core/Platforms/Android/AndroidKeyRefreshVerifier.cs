@@ -1,11 +1,6 @@
-using System.Formats.Asn1;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using Attestation.Core.Cryptography;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
-using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.Android;
 
@@ -15,10 +10,8 @@ namespace Attestation.Core.Platforms.Android;
 /// verifies, what the device attested (<see cref="AndroidKeyRegisteredFacts"/>) meets Google's current status list and the
 /// app's current policy again, as at the attestation.
 /// </summary>
-public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttestationPolicy, AndroidKeySignatureProof>
+public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttestationPolicy, ChallengeSignatureProof>
 {
-    private const int MaxSignatureLength = 1024;
-
     private readonly IAndroidAttestationStatusSource _statusList;
 
     /// <param name="statusList">The attestation verifier's status list (cached in memory, so a refresh costs no extra call).</param>
@@ -29,13 +22,7 @@ public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttes
     }
 
     /// <summary>Reads <c>{"signature": b64}</c>.</summary>
-    public AndroidKeySignatureProof ReadProof(JsonElement proof)
-    {
-        var text = EvidenceJson.RequireString(proof, "proof", "signature", MaxSignatureLength);
-        return Base64Flexible.TryDecode(text, out var signature) && signature.Length > 0
-            ? new AndroidKeySignatureProof(signature)
-            : throw AttestationException.InvalidRequest("proof.signature must be base64.");
-    }
+    public ChallengeSignatureProof ReadProof(JsonElement proof) => ChallengeSignatureProof.Read(proof);
 
     /// <exception cref="AttestationException">
     /// <c>proof_invalid</c> for a bad signature; <c>attestation_invalid</c> when a certificate of the attested chain is now on
@@ -43,16 +30,13 @@ public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttes
     /// <c>attestation_required</c> when the stored facts cannot be read.
     /// </exception>
     /// <exception cref="DependencyUnavailableException">The status list cannot be had (as at attestation).</exception>
-    public async Task<RefreshVerdict> VerifyAsync(AndroidKeyAttestationPolicy policy, DeviceRegistration registration, string challenge, AndroidKeySignatureProof proof, CancellationToken cancellationToken = default)
+    public async Task<RefreshVerdict> VerifyAsync(AndroidKeyAttestationPolicy policy, DeviceRegistration registration, string challenge, ChallengeSignatureProof proof, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(challenge);
         ArgumentNullException.ThrowIfNull(proof);
-        if (!SignatureVerifies(registration, challenge, proof.Signature))
-        {
-            throw new AttestationException(AttestationErrorCode.ProofInvalid, "The signature over the challenge does not verify with the device's key.");
-        }
+        proof.Verify(registration.PublicKey, challenge);
 
         // Issue 16, finding 3: the attestation's steps 8 and 9 again, on the facts kept from it. A registration written before
         // facts were kept has none; the app's maximum registration age bounds how long it refreshes unchecked.
@@ -64,22 +48,5 @@ public sealed class AndroidKeyRefreshVerifier : IRefreshVerifier<AndroidKeyAttes
         }
 
         return new RefreshVerdict(registration.Counter);
-    }
-
-    private static bool SignatureVerifies(DeviceRegistration registration, string challenge, byte[] signature)
-    {
-        if (registration.PublicKey is not { Length: > 0 } publicKey)
-        {
-            throw new AttestationException(AttestationErrorCode.ProofInvalid, "The device has no registered key.");
-        }
-
-        try
-        {
-            return PublicKeySignature.VerifyData(publicKey, PublicKeySignature.AlgorithmOf(publicKey), Encoding.UTF8.GetBytes(challenge), signature, HashAlgorithmName.SHA256);
-        }
-        catch (Exception e) when (e is CryptographicException or AsnContentException or PlatformNotSupportedException)
-        {
-            return false;
-        }
     }
 }

@@ -29,7 +29,10 @@ public sealed class IntegrityVerdictRequirements
     /// <summary>The field that must carry <see cref="Challenge"/>.</summary>
     public IntegrityRequestKind RequestKind { get; init; }
 
-    /// <summary>The challenge string the request field must equal.</summary>
+    /// <summary>
+    /// What the request field must equal: the challenge string, or, for a device that sends a <c>deviceKey</c>, the key's
+    /// binding of the challenge (<see cref="PlayIntegrityDeviceKey.RequestBinding"/>).
+    /// </summary>
     public required string Challenge { get; init; }
 
     /// <summary>How old the verdict may be, or null for no limit.</summary>
@@ -71,11 +74,12 @@ public sealed class IntegrityVerdictRequirements
     {
         ArgumentNullException.ThrowIfNull(verdict);
 
-        // 1. The verdict answers this request: nonce (classic) or requestHash (standard) is the challenge (docs/api.md).
+        // 1. The verdict answers this request: nonce (classic) or requestHash (standard) is the challenge, or its binding
+        // with the device key (docs/api.md). Only that value: a verdict for the bare challenge never vouches for a key.
         var (field, value) = RequestKind == IntegrityRequestKind.Classic ? ("nonce", verdict.Nonce) : ("requestHash", verdict.RequestHash);
         if (value is null || !SameChallenge(value, Challenge))
         {
-            throw Invalid($"The verdict's requestDetails.{field} is not the challenge.");
+            throw Invalid($"The verdict's requestDetails.{field} does not answer this challenge.");
         }
 
         // 2. It is fresh: requested at most MaxAge ago, and not in the future beyond clock skew.
@@ -89,22 +93,34 @@ public sealed class IntegrityVerdictRequirements
             throw Invalid("The verdict's timestamp is in the future.");
         }
 
+        CheckApp(PlayIntegrityRegisteredFacts.Of(verdict));
+    }
+
+    /// <summary>
+    /// Checks what a verdict says about the app and the device (steps 3 to 6 of <see cref="Check"/>): at the attestation on
+    /// the verdict itself, at a refresh on the facts kept from it.
+    /// </summary>
+    /// <exception cref="AttestationException"><c>policy_violation</c>, naming the first failed check.</exception>
+    public void CheckApp(PlayIntegrityRegisteredFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+
         // 3. The app: the package asked for it, and Play recognizes this build.
-        if (PackageName is not null && (!string.Equals(verdict.RequestPackageName, PackageName, StringComparison.Ordinal)
-            || (verdict.AppPackageName is not null && !string.Equals(verdict.AppPackageName, PackageName, StringComparison.Ordinal))))
+        if (PackageName is not null && (!string.Equals(facts.RequestPackageName, PackageName, StringComparison.Ordinal)
+            || (facts.AppPackageName is not null && !string.Equals(facts.AppPackageName, PackageName, StringComparison.Ordinal))))
         {
-            throw Refused($"The verdict is for package '{UntrustedText.Quote(verdict.RequestPackageName)}', not '{PackageName}'.");
+            throw Refused($"The verdict is for package '{UntrustedText.Quote(facts.RequestPackageName)}', not '{PackageName}'.");
         }
 
-        if (!AllowedAppRecognitionVerdicts.Contains(verdict.AppRecognitionVerdict, StringComparer.Ordinal))
+        if (!AllowedAppRecognitionVerdicts.Contains(facts.AppRecognitionVerdict, StringComparer.Ordinal))
         {
-            throw Refused($"The app recognition verdict is {UntrustedText.Quote(verdict.AppRecognitionVerdict)}; the app's policy accepts {string.Join(", ", AllowedAppRecognitionVerdicts)}.");
+            throw Refused($"The app recognition verdict is {UntrustedText.Quote(facts.AppRecognitionVerdict)}; the app's policy accepts {string.Join(", ", AllowedAppRecognitionVerdicts)}.");
         }
 
         // 4. Signed with one of the app's signing certificates. docs/quirks.md: the verdict gives base64url digests, not hex.
         if (SigningCertificateDigests.Count > 0)
         {
-            var named = verdict.CertificateSha256Digests
+            var named = facts.CertificateSha256Digests
                 .Select(d => SigningCertificateDigest.TryParse(d, out var bytes) ? bytes : null)
                 .OfType<byte[]>()
                 .ToList();
@@ -115,15 +131,15 @@ public sealed class IntegrityVerdictRequirements
         }
 
         // 5. The device meets the required integrity level.
-        if (MinimumDeviceLevel != DeviceIntegrityLevel.None && verdict.DeviceLevel < MinimumDeviceLevel)
+        if (MinimumDeviceLevel != DeviceIntegrityLevel.None && facts.DeviceLevel < MinimumDeviceLevel)
         {
-            throw Refused($"The device does not meet {MinimumDeviceLevel.ToLabel()} (verdict: {(verdict.DeviceRecognitionVerdicts.Count == 0 ? "none" : UntrustedText.Quote(string.Join(", ", verdict.DeviceRecognitionVerdicts)))}).");
+            throw Refused($"The device does not meet {MinimumDeviceLevel.ToLabel()} (verdict: {(facts.DeviceRecognitionVerdicts.Count == 0 ? "none" : UntrustedText.Quote(string.Join(", ", facts.DeviceRecognitionVerdicts)))}).");
         }
 
         // 6. Licensing, when the app requires it.
-        if (RequireLicensed && !string.Equals(verdict.AppLicensingVerdict, "LICENSED", StringComparison.Ordinal))
+        if (RequireLicensed && !string.Equals(facts.AppLicensingVerdict, "LICENSED", StringComparison.Ordinal))
         {
-            throw Refused($"The app licensing verdict is {(verdict.AppLicensingVerdict is null ? "absent" : UntrustedText.Quote(verdict.AppLicensingVerdict))}, not LICENSED.");
+            throw Refused($"The app licensing verdict is {(facts.AppLicensingVerdict is null ? "absent" : UntrustedText.Quote(facts.AppLicensingVerdict))}, not LICENSED.");
         }
     }
 

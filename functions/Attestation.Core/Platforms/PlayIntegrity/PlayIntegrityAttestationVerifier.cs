@@ -10,8 +10,10 @@ namespace Attestation.Core.Platforms.PlayIntegrity;
 /// <summary>
 /// The <c>play-integrity</c> platform: Google's verdict on the app and the device, bound to the challenge through
 /// <c>nonce</c> (classic tokens, decrypted here with the app's Play Console keys from the secret store) or
-/// <c>requestHash</c> (standard tokens, decoded by Google). Play Integrity has no device key, so the device id is a fresh
-/// random value and there is no refresh (docs/api.md).
+/// <c>requestHash</c> (standard tokens, decoded by Google). A verdict names no key of its own: an app that sends a
+/// <c>deviceKey</c> binds one into that field (<see cref="PlayIntegrityDeviceKey"/>), and its device then has the key's id
+/// and refreshes by signature (<see cref="PlayIntegrityRefreshVerifier"/>), so Google is asked once per installation rather
+/// than once per token. Without one the device id is a fresh random value and there is no refresh (docs/api.md).
 /// </summary>
 public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<PlayIntegrityPolicy, PlayIntegrityEvidence>
 {
@@ -32,8 +34,20 @@ public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<Play
         _keys = new PlayIntegrityKeyCache(secrets, logger);
     }
 
-    public PlayIntegrityEvidence ReadEvidence(JsonElement evidence) =>
-        new(EvidenceJson.RequireString(evidence, "evidence", "integrityToken", ClassicIntegrityToken.MaxLength));
+    public PlayIntegrityEvidence ReadEvidence(JsonElement evidence)
+    {
+        var token = EvidenceJson.RequireString(evidence, "evidence", "integrityToken", ClassicIntegrityToken.MaxLength);
+
+        // An absent or null deviceKey is the keyless attestation; anything else must be a key, read here, before the
+        // challenge is consumed, so that a malformed one is a 400 that changes nothing.
+        if (!evidence.TryGetProperty("deviceKey", out var deviceKey) || deviceKey.ValueKind == JsonValueKind.Null)
+        {
+            return new PlayIntegrityEvidence(token);
+        }
+
+        var keyText = EvidenceJson.RequireString(evidence, "evidence", "deviceKey", PlayIntegrityDeviceKey.MaxTextLength);
+        return new PlayIntegrityEvidence(token, PlayIntegrityDeviceKey.Read(keyText));
+    }
 
     public async Task<AttestationVerdict> VerifyAsync(PlayIntegrityPolicy policy, string challenge, PlayIntegrityEvidence evidence, CancellationToken cancellationToken = default)
     {
@@ -69,11 +83,23 @@ public sealed class PlayIntegrityAttestationVerifier : IAttestationVerifier<Play
             verdict = await _decoder.DecodeAsync(policy.PackageName!, token, serviceAccount, cancellationToken).ConfigureAwait(false);
         }
 
-        IntegrityVerdictRequirements.FromPolicy(policy, kind, challenge).Check(verdict, _timeProvider.GetUtcNow());
+        // docs/api.md: with a deviceKey the verdict must answer the challenge bound to that key, and nothing else.
+        var deviceKey = evidence.DeviceKey;
+        var expected = deviceKey?.RequestBinding(challenge) ?? challenge;
+        IntegrityVerdictRequirements.FromPolicy(policy, kind, expected).Check(verdict, _timeProvider.GetUtcNow());
 
-        // docs/api.md: Play Integrity has no device key, so each attestation is a new device with a fresh random id.
-        var deviceId = Base64Flexible.ToBase64Url(RandomNumberGenerator.GetBytes(32));
-        var summary = $"play-integrity {(kind == IntegrityRequestKind.Classic ? "classic" : "standard")}: {verdict.Summarize()}";
-        return new AttestationVerdict(deviceId, PublicKey: null, Counter: 0, summary, AllowsReattestation: false);
+        var summary = $"play-integrity {(kind == IntegrityRequestKind.Classic ? "classic" : "standard")}{(deviceKey is null ? "" : " with device key")}: {verdict.Summarize()}";
+        if (deviceKey is null)
+        {
+            // Without a key, each attestation is a new device with a fresh random id.
+            var deviceId = Base64Flexible.ToBase64Url(RandomNumberGenerator.GetBytes(32));
+            return new AttestationVerdict(deviceId, PublicKey: null, Counter: 0, summary, AllowsReattestation: false);
+        }
+
+        // A key may attest again, unlike a hardware-attested key: each attestation carries a fresh verdict of its own, and
+        // updates the registration's facts and age. The facts are what a refresh re-checks against the app's policy.
+        return new AttestationVerdict(
+            deviceKey.DeviceId, deviceKey.SubjectPublicKeyInfo, Counter: 0, summary, AllowsReattestation: true,
+            AttestedFacts: PlayIntegrityRegisteredFacts.Of(verdict).ToText());
     }
 }

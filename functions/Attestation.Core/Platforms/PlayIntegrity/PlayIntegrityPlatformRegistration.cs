@@ -6,18 +6,19 @@ using Microsoft.Extensions.Options;
 namespace Attestation.Core.Platforms.PlayIntegrity;
 
 /// <summary>
-/// Registers the <c>play-integrity</c> platform and its options (<c>Attestation:PlayIntegrity</c>). Play Integrity has no
-/// device key, so it does not refresh. Google's decoder (<see cref="IPlayIntegrityDecoder"/>) comes from an adapter
+/// Registers the <c>play-integrity</c> platform and its options (<c>Attestation:PlayIntegrity</c>). Devices that attested
+/// with a <c>deviceKey</c> refresh by signature; the others cannot refresh. Google's decoder (<see cref="IPlayIntegrityDecoder"/>) comes from an adapter
 /// registered beside it.
 /// </summary>
 public static class PlayIntegrityPlatformRegistration
 {
-    /// <summary>The platform, as the attest flow uses it.</summary>
+    /// <summary>The platform, as the attest and refresh flows use it.</summary>
     public static AttestationPlatform Create(PlayIntegrityAttestationVerifier verifier) => AttestationPlatform.Create(
         PlatformNames.PlayIntegrity,
         policy => policy.PlayIntegrity,
         new PlayIntegrityPolicyValidator(),
-        verifier);
+        verifier,
+        new PlayIntegrityRefreshVerifier());
 
     /// <param name="services">The backend's services.</param>
     /// <param name="configuration">The backend's configuration.</param>

@@ -143,14 +143,126 @@ public sealed class PlayIntegrityAttestationVerifierTests : IDisposable
         Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
     }
 
+    [Fact]
+    public async Task AClassicTokenBoundToTheDeviceKeyAttestsTheKeysDevice()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, PlayIntegrityTokenFactory.DeviceKeyBinding(Challenge, spki), Now, Digest));
+
+        var verdict = await Verifier().VerifyAsync(Policy(), Challenge, Evidence(token, spki));
+
+        Assert.Equal(Base64Flexible.ToBase64Url(SHA256.HashData(spki)), verdict.DeviceId);
+        Assert.Equal(spki, verdict.PublicKey);
+        Assert.True(verdict.AllowsReattestation);
+        var facts = PlayIntegrityRegisteredFacts.FromText(verdict.AttestedFacts)!;
+        Assert.Equal(Package, facts.RequestPackageName);
+        Assert.Equal([Digest], facts.CertificateSha256Digests);
+        Assert.Equal(DeviceIntegrityLevel.Device, facts.DeviceLevel);
+        Assert.Equal(0, _decoder.Calls);
+    }
+
+    [Fact]
+    public async Task AStandardTokenBoundToTheDeviceKeyIsDecodedOnce()
+    {
+        using var key = RSA.Create(2048);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        _decoder.Verdict = PlayIntegrityTokenFactory.Verdict(Package, nonce: null, Now, Digest, requestHash: PlayIntegrityTokenFactory.DeviceKeyBinding(Challenge, spki)).ToJsonString();
+        var policy = Policy(p => { p.Mode = "standard"; p.ServiceAccountSecretName = "pi-service-account"; });
+
+        var verdict = await Verifier().VerifyAsync(policy, Challenge, Evidence("standard-token-from-play.part_two-" + new string('x', 40), spki));
+
+        Assert.Equal(spki, verdict.PublicKey);
+        Assert.Equal(1, _decoder.Calls);
+    }
+
+    [Fact]
+    public async Task WithADeviceKeyAVerdictForTheBareChallengeIsAttestationInvalid()
+    {
+        // No fallback: a token that never saw the key cannot be upgraded to vouch for it.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(Token(), key.ExportSubjectPublicKeyInfo())));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+        Assert.Contains("nonce", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithADeviceKeyAHashOverAnotherKeyOrAnotherOrderIsAttestationInvalid()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        var hashes = new[]
+        {
+            PlayIntegrityTokenFactory.DeviceKeyBinding(Challenge, other.ExportSubjectPublicKeyInfo()),
+            Base64Flexible.ToBase64Url(SHA256.HashData([.. spki, .. System.Text.Encoding.UTF8.GetBytes(Challenge)])),
+            Base64Flexible.ToBase64Url(SHA256.HashData(spki)),
+        };
+
+        foreach (var hash in hashes)
+        {
+            var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, hash, Now, Digest));
+            var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token, spki)));
+            Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutADeviceKeyAVerdictForTheKeyBindingIsAttestationInvalid()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var token = _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, PlayIntegrityTokenFactory.DeviceKeyBinding(Challenge, key.ExportSubjectPublicKeyInfo()), Now, Digest));
+
+        var refusal = await Assert.ThrowsAsync<AttestationException>(() => Verifier().VerifyAsync(Policy(), Challenge, Evidence(token)));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, refusal.Code);
+    }
+
+    [Theory]
+    [InlineData("""{"integrityToken": "t", "deviceKey": 5}""")]
+    [InlineData("""{"integrityToken": "t", "deviceKey": ""}""")]
+    [InlineData("""{"integrityToken": "t", "deviceKey": "AAAA"}""")]
+    [InlineData("""{"integrityToken": "t", "deviceKey": {}}""")]
+    [InlineData("""{"integrityToken": "t", "deviceKey": "\uD800"}""")]
+    public void AMalformedDeviceKeyIsAnInvalidRequest(string evidence)
+    {
+        var refusal = Assert.Throws<AttestationException>(() => Verifier().ReadEvidence(JsonDocument.Parse(evidence).RootElement));
+
+        Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
+    }
+
+    [Fact]
+    public void AnOversizedDeviceKeyIsAnInvalidRequest()
+    {
+        // Longer than any accepted key (an RSA-4096 SPKI is 736 characters): refused before it is decoded.
+        var evidence = JsonSerializer.SerializeToElement(new { integrityToken = "t", deviceKey = Convert.ToBase64String(new byte[PlayIntegrityDeviceKey.MaxTextLength]) });
+
+        var refusal = Assert.Throws<AttestationException>(() => Verifier().ReadEvidence(evidence));
+
+        Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
+    }
+
+    [Fact]
+    public void ANullDeviceKeyIsAKeylessAttestation()
+    {
+        var evidence = Verifier().ReadEvidence(JsonDocument.Parse("""{"integrityToken": "t", "deviceKey": null}""").RootElement);
+
+        Assert.Null(evidence.DeviceKey);
+        Assert.Null(evidence.ClaimedDeviceId);
+    }
+
     private PlayIntegrityAttestationVerifier Verifier() =>
         new(new ConfigurationSecretStore(_secrets), _decoder, new FakeTimeProvider(Now), NullLogger<PlayIntegrityAttestationVerifier>.Instance);
 
     private string Token() => _factory.CreateToken(PlayIntegrityTokenFactory.Verdict(Package, Challenge, Now.AddSeconds(-20), Digest));
 
-    private static PlayIntegrityEvidence Evidence(string token) =>
+    private static PlayIntegrityEvidence Evidence(string token, byte[]? deviceKey = null) =>
         new PlayIntegrityAttestationVerifier(new ConfigurationSecretStore([]), new CountingDecoder(), TimeProvider.System, NullLogger<PlayIntegrityAttestationVerifier>.Instance)
-            .ReadEvidence(JsonSerializer.SerializeToElement(new { integrityToken = token }));
+            .ReadEvidence(deviceKey is null
+                ? JsonSerializer.SerializeToElement(new { integrityToken = token })
+                : JsonSerializer.SerializeToElement(new { integrityToken = token, deviceKey = Convert.ToBase64String(deviceKey) }));
 
     private static PlayIntegrityPolicy Policy(Action<PlayIntegrityPolicy>? change = null)
     {

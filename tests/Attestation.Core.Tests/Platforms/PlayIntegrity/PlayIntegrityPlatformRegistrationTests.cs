@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Attestation.Core.Devices;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Secrets;
 using Attestation.TestSupport;
@@ -10,14 +12,17 @@ namespace Attestation.Core.Tests.Platforms.PlayIntegrity;
 public class PlayIntegrityPlatformRegistrationTests
 {
     [Fact]
-    public void ARefreshIsRefreshUnsupported()
+    public void OnlyADeviceThatRegisteredAKeyCanRefresh()
     {
         var platform = PlayIntegrityPlatformRegistration.Create(new PlayIntegrityAttestationVerifier(
             new ConfigurationSecretStore([]), new UnusedDecoder(), TimeProvider.System, NullLogger<PlayIntegrityAttestationVerifier>.Instance));
+        var keyless = new DeviceRegistration("com.contoso.demo", "id", PlatformNames.PlayIntegrity, null, 0, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "", DeviceStatus.Active);
 
-        Assert.False(platform.SupportsRefresh);
+        Assert.True(platform.SupportsRefresh);
+        Assert.False(platform.CanRefresh(keyless));
+        Assert.True(platform.CanRefresh(keyless with { PublicKey = [1] }));
         var refusal = Assert.Throws<AttestationException>(() => platform.ReadProof(JsonDocument.Parse("{}").RootElement));
-        Assert.Equal(AttestationErrorCode.RefreshUnsupported, refusal.Code);
+        Assert.Equal(AttestationErrorCode.InvalidRequest, refusal.Code);
     }
 
     private sealed class UnusedDecoder : IPlayIntegrityDecoder
