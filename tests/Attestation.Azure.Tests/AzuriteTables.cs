@@ -10,7 +10,8 @@ namespace Attestation.Azure.Tests;
 internal static class AzuriteTables
 {
     /// <param name="policy">A policy in the client's pipeline, per retry (a <see cref="HeldRequests"/>, say).</param>
-    public static async Task<TableStorage> CreateAsync(HttpPipelinePolicy? policy = null)
+    /// <param name="prefix">The tables of another <see cref="TableStorage"/> (its prefix); new ones when null.</param>
+    public static async Task<TableStorage> CreateAsync(HttpPipelinePolicy? policy = null, string? prefix = null)
     {
         var connectionString = await SharedAzurite.GetConnectionStringAsync();
         var options = TableStorage.CreateClientOptions();
@@ -19,6 +20,6 @@ internal static class AzuriteTables
             options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
         }
 
-        return new TableStorage(new TableServiceClient(connectionString, options), SharedAzurite.NewTablePrefix());
+        return new TableStorage(new TableServiceClient(connectionString, options), prefix ?? SharedAzurite.NewTablePrefix());
     }
 }

@@ -69,7 +69,7 @@ public class TableDeviceStoreTests
     public async Task OfEightUpdatesFromTheSameReadHeldUntilAllReachTheStoreExactlyOneIsWritten()
     {
         const int parties = 8;
-        var held = new HeldRequests(parties, HeldRequests.IsConditionalWrite);
+        var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Put));
         var store = new TableDeviceStore(await AzuriteTables.CreateAsync(held));
         await store.TryAddAsync(Registration("device-1"));
         var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
@@ -87,9 +87,10 @@ public class TableDeviceStoreTests
         // As a refresh does: read the registration, then write it back changed. Every read is held until all eight have
         // read, so each writes from the same version and only the version condition keeps seven of them out.
         const int parties = 8;
+        var prefix = SharedAzurite.NewTablePrefix();
+        await new TableDeviceStore(await AzuriteTables.CreateAsync(prefix: prefix)).TryAddAsync(Registration("device-1"));
         var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Get));
-        var store = new TableDeviceStore(await AzuriteTables.CreateAsync(held));
-        await store.TryAddAsync(Registration("device-1"));
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync(held, prefix));
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, parties).Select(async i =>
         {
