@@ -311,7 +311,7 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
         {
             using (refresh)
             {
-                await ProblemAssert.IsProblemAsync(refresh, HttpStatusCode.Unauthorized, "proof_invalid");
+                await ProblemAssert.IsProblemAsync(refresh, HttpStatusCode.Unauthorized, "proof_invalid", action: "new_challenge");
             }
         }
 
