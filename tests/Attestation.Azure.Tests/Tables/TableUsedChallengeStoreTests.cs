@@ -274,7 +274,13 @@ public class TableUsedChallengeStoreTests
         await Task.WhenAll(Enumerable.Range(0, 300).Select(i => storage.Store.TryMarkUsedAsync($"old-{i}", now.AddMinutes(-1 - (i % 3 * 15)))));
         await storage.Store.TryMarkUsedAsync("live", now.AddMinutes(20));
 
-        var deleted = await Task.WhenAll(storage.Store.DeleteExpiredAsync(now), storage.Store.DeleteExpiredAsync(now));
+        // Both clean-ups' first transactions are held until both have listed the same slot and sent its deletions: one of
+        // them meets rows the other already deleted, which it must take as done rather than fail on.
+        var held = new HeldRequests(2, request => request.Method == RequestMethod.Post && Uri.UnescapeDataString(request.Uri.Path).EndsWith("/$batch", StringComparison.Ordinal));
+        var racing = new TableUsedChallengeStore(await CountedStorageAsync(held, storage.Prefix));
+        var deleted = await Task.WhenAll(racing.DeleteExpiredAsync(now), racing.DeleteExpiredAsync(now));
+
+        Assert.True(held.AllArrived.IsCompletedSuccessfully);
 
         Assert.Equal(300, deleted.Sum());
         Assert.Equal(["live"], (await RowsAsync(storage.Table)).Select(r => r.RowKey));
