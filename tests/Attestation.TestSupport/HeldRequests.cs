@@ -80,15 +80,6 @@ public sealed class HeldRequests : HttpPipelinePolicy
         };
     }
 
-    /// <summary>Writes conditional on a version (an <c>If-Match</c> header that names one rather than <c>*</c>).</summary>
-    public static bool IsConditionalWrite(Request request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.Method != RequestMethod.Get
-            && request.Headers.TryGetValue("If-Match", out var version)
-            && !string.Equals(version, "*", StringComparison.Ordinal);
-    }
-
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
         ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
