@@ -27,8 +27,19 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         EntraId = await FakeEntraIdServer.StartAsync();
-        Backend = await RunningBackend.StartAsync(
+        Backend = await StartBackendAsync();
+    }
+
+    /// <summary>
+    /// Another instance of this deployment: the same Entra ID and the same tables as <see cref="Backend"/>, with
+    /// <paramref name="services"/> changed (a storage client that holds requests, say).
+    /// </summary>
+    public Task<RunningBackend> StartInstanceAsync(Action<IServiceCollection> services) => StartBackendAsync(services, Backend.TablePrefix);
+
+    private Task<RunningBackend> StartBackendAsync(Action<IServiceCollection>? more = null, string? tablePrefix = null) =>
+        RunningBackend.StartAsync(
             logs: Logs,
+            tablePrefix: tablePrefix,
             services: services =>
             {
                 // Two readers of the discovery document: the JwtBearer handler (signing keys) and Microsoft.Identity.Web's
@@ -36,6 +47,7 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
                 services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.BackchannelHttpHandler = EntraId.CreateTrustingHandler());
                 services.Configure<AadIssuerValidatorOptions>(o => o.HttpClientName = nameof(FakeEntraIdServer));
                 services.AddHttpClient(nameof(FakeEntraIdServer)).ConfigurePrimaryHttpMessageHandler(EntraId.CreateTrustingHandler);
+                more?.Invoke(services);
             },
             settings:
             [
@@ -43,7 +55,6 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
                 $"--AzureAd:TenantId={TenantId}",
                 $"--AzureAd:ClientId={ClientId}",
             ]);
-    }
 
     public async Task DisposeAsync()
     {
@@ -61,9 +72,14 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
     public string DebugGrantorToken() => Token(CallerAuthorization.AdminRole, CallerAuthorization.DebugTokensRole);
 
     /// <summary>Sends a request with <paramref name="token"/> (or none) and no verify key.</summary>
-    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null)
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        SendAsync(Backend, new HttpRequestMessage(method, path), token, body);
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="backend"/> with <paramref name="token"/> (or none) and no verify key.</summary>
+    public static Task<HttpResponseMessage> SendAsync(RunningBackend backend, HttpRequestMessage request, string? token, object? body = null)
     {
-        var request = new HttpRequestMessage(method, path);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(request);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -74,7 +90,7 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
             request.Content = body as HttpContent ?? System.Net.Http.Json.JsonContent.Create(body);
         }
 
-        return Backend.Anonymous.SendAsync(request);
+        return backend.Anonymous.SendAsync(request);
     }
 
     /// <summary>Sends a request as an administrator (the admin role alone).</summary>

@@ -1,7 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Attestation.Azure.Tables;
 using Attestation.LocalHost;
 using Attestation.TestSupport;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -26,10 +30,11 @@ public sealed class RunningBackend : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private RunningBackend(WebApplication app, Uri address)
+    private RunningBackend(WebApplication app, Uri address, string tablePrefix)
     {
         _app = app;
         Address = address;
+        TablePrefix = tablePrefix;
         Client = new HttpClient { BaseAddress = address };
 
         // Verify takes a verify key (docs/api.md: "a function key or an Entra ID token"); the other routes ignore it.
@@ -38,6 +43,9 @@ public sealed class RunningBackend : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The prefix of this backend's tables: another backend started with it is another instance of the same deployment.</summary>
+    public string TablePrefix { get; }
 
     /// <summary>A client that sends the verify key with every request.</summary>
     public HttpClient Client { get; }
@@ -61,11 +69,12 @@ public sealed class RunningBackend : IAsyncDisposable
         string? tablePrefix = null)
     {
         storageConnectionString ??= await SharedAzurite.GetConnectionStringAsync();
+        tablePrefix ??= SharedAzurite.NewTablePrefix();
         string[] args =
         [
             $"--LocalHost:Settings={Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")}",
             $"--Attestation:Storage:ConnectionString={storageConnectionString}",
-            $"--Attestation:Storage:TablePrefix={tablePrefix ?? SharedAzurite.NewTablePrefix()}",
+            $"--Attestation:Storage:TablePrefix={tablePrefix}",
             "--urls=http://127.0.0.1:0",
 
             // Like a deployment, verify takes a key; the local sample configures none (verify is open on a developer machine).
@@ -93,7 +102,22 @@ public sealed class RunningBackend : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningBackend(app, new Uri(address));
+        return new RunningBackend(app, new Uri(address), tablePrefix);
+    }
+
+    /// <summary>
+    /// The backend's own Table Storage client options with <paramref name="policies"/> in the pipeline (per retry), to
+    /// register through <c>services</c>: the backend's client options are replaceable (tests count or hold its requests).
+    /// </summary>
+    public static TableClientOptions StorageOptionsWith(params HttpPipelinePolicy[] policies)
+    {
+        var options = TableStorage.CreateClientOptions();
+        foreach (var policy in policies)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+
+        return options;
     }
 
     public async ValueTask DisposeAsync()

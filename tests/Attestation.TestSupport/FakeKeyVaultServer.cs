@@ -36,6 +36,7 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     private int _secretReads;
     private int _requestsSeen;
     private int _unavailableLeft;
+    private HeldAnswers? _held;
 
     private FakeKeyVaultServer(WebApplication app, X509Certificate2 certificate)
     {
@@ -66,6 +67,19 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
 
     /// <summary>Answers the next <paramref name="requests"/> requests with 503, then serves again (a transient outage).</summary>
     public void AnswerUnavailable(int requests) => Volatile.Write(ref _unavailableLeft, requests);
+
+    /// <summary>
+    /// Holds the answer to every secret read from now on until <see cref="HeldAnswers.Release"/>: a test starts its
+    /// callers, sees the first read arrive and every caller still waiting, and only then lets the answer go. Whether the
+    /// callers shared that read, or each sent its own, is then decided by the code under test, not by how fast the first
+    /// answer came. A read held for 15 seconds without a release is answered 503, failing the test rather than hanging it.
+    /// </summary>
+    public HeldAnswers HoldAnswers()
+    {
+        var held = new HeldAnswers();
+        Volatile.Write(ref _held, held);
+        return held;
+    }
 
     public static async Task<FakeKeyVaultServer> StartAsync()
     {
@@ -179,6 +193,12 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _secretReads);
+        if (Volatile.Read(ref _held) is { } held && !await held.WaitAsync(context.RequestAborted))
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         List<Version> versions;
         lock (_gate)
         {
@@ -293,4 +313,42 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
     }
 
     private sealed record Version(string Name, string Id, string Value, DateTimeOffset CreatedOn, bool Enabled);
+
+    /// <summary>Secret reads held by <see cref="HoldAnswers"/>.</summary>
+    public sealed class HeldAnswers
+    {
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+        private readonly TaskCompletionSource _firstArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        /// <summary>Completes when the first held read has arrived.</summary>
+        public Task FirstArrived => _firstArrived.Task;
+
+        /// <summary>How many reads are held now.</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        /// <summary>Answers the held reads, and every later one at once.</summary>
+        public void Release() => _released.TrySetResult();
+
+        /// <summary>False when the patience ran out before a release.</summary>
+        internal async Task<bool> WaitAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _waiting);
+            _firstArrived.TrySetResult();
+            try
+            {
+                await _released.Task.WaitAsync(Patience, cancellationToken);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+    }
 }

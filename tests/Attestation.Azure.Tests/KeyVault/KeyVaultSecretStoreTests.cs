@@ -59,12 +59,19 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrentCallersShareOneRead()
+    public async Task CallersThatAllWaitOnTheFirstReadShareIt()
     {
+        // The vault holds its first answer until all eight callers are waiting, so none of them can find a cached value:
+        // only the single flight keeps them to one load.
         _vault.AddVersion(Name, "first", Start.AddDays(-1));
         var store = CreateStore();
+        var held = _vault.HoldAnswers();
 
-        var values = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await store.GetSecretAsync(Name))));
+        var callers = Enumerable.Range(0, 8).Select(_ => store.GetSecretAsync(Name).AsTask()).ToList();
+        await held.FirstArrived.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.All(callers, caller => Assert.False(caller.IsCompleted));
+        held.Release();
+        var values = await Task.WhenAll(callers);
 
         Assert.All(values, v => Assert.Equal("first", v));
 

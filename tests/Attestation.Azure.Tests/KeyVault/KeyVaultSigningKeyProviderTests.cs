@@ -72,16 +72,26 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConcurrentFirstCallersShareOneLoad()
+    public async Task FirstCallersThatAllWaitOnTheFirstReadShareOneLoad()
     {
         _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
-        await CreateProvider().GetKeysAsync();
+        using (var first = CreateProvider())
+        {
+            await first.GetKeysAsync();
+        }
 
         var readsPerLoad = _vault.SecretReads;
-        var provider = CreateProvider();
+        using var provider = CreateProvider();
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(async () => await provider.GetKeysAsync())));
+        // The vault holds its first answer until all eight callers are waiting, so none of them can find cached keys.
+        var held = _vault.HoldAnswers();
+        var callers = Enumerable.Range(0, 8).Select(_ => provider.GetKeysAsync().AsTask()).ToList();
+        await held.FirstArrived.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.All(callers, caller => Assert.False(caller.IsCompleted));
+        held.Release();
+        var keys = await Task.WhenAll(callers);
 
+        Assert.All(keys, k => Assert.Same(keys[0], k));
         Assert.Equal(readsPerLoad, _vault.SecretReads - readsPerLoad);
     }
 

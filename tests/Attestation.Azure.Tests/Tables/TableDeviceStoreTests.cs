@@ -1,5 +1,7 @@
 using Attestation.Azure.Tables;
 using Attestation.Core.Devices;
+using Attestation.TestSupport;
+using Azure.Core;
 
 namespace Attestation.Azure.Tests.Tables;
 
@@ -64,15 +66,41 @@ public class TableDeviceStoreTests
     }
 
     [Fact]
-    public async Task OfTenConcurrentUpdatesFromTheSameReadExactlyOneIsWritten()
+    public async Task OfEightUpdatesFromTheSameReadHeldUntilAllReachTheStoreExactlyOneIsWritten()
     {
-        var store = new TableDeviceStore(await AzuriteTables.CreateAsync());
+        const int parties = 8;
+        var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Put));
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync(held));
         await store.TryAddAsync(Registration("device-1"));
         var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => store.TryUpdateAsync(read with { Counter = i })));
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, parties).Select(i => store.TryUpdateAsync(read with { Counter = i })));
 
+        Assert.True(held.AllArrived.IsCompletedSuccessfully);
         Assert.Equal(1, outcomes.Count(written => written));
+        Assert.Equal(Array.IndexOf(outcomes, true) + 1, (await store.FindAsync("com.contoso.demo", "device-1"))!.Counter);
+    }
+
+    [Fact]
+    public async Task OfEightReadThenUpdatesThatAllReadBeforeAnyWritesExactlyOneIsWritten()
+    {
+        // As a refresh does: read the registration, then write it back changed. Every read is held until all eight have
+        // read, so each writes from the same version and only the version condition keeps seven of them out.
+        const int parties = 8;
+        var prefix = SharedAzurite.NewTablePrefix();
+        await new TableDeviceStore(await AzuriteTables.CreateAsync(prefix: prefix)).TryAddAsync(Registration("device-1"));
+        var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Get));
+        var store = new TableDeviceStore(await AzuriteTables.CreateAsync(held, prefix));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, parties).Select(async i =>
+        {
+            var read = (await store.FindAsync("com.contoso.demo", "device-1"))!;
+            return read.Counter == 0 && await store.TryUpdateAsync(read with { Counter = i });
+        }));
+
+        Assert.True(held.AllArrived.IsCompletedSuccessfully);
+        Assert.Equal(1, outcomes.Count(written => written));
+        Assert.Equal(Array.IndexOf(outcomes, true) + 1, (await store.FindAsync("com.contoso.demo", "device-1"))!.Counter);
     }
 
     [Fact]

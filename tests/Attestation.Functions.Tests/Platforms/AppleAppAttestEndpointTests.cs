@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Attestation.Azure.Tables;
 using Attestation.Core.Devices;
 using Attestation.Core.Text;
 using Attestation.Functions.Tests.Telemetry;
@@ -24,8 +25,11 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
     private readonly CapturingLoggerProvider _logs = new();
     private RunningBackend _backend = null!;
 
-    public async Task InitializeAsync() =>
-        _backend = await RunningBackend.StartAsync(logs: _logs, settings:
+    public async Task InitializeAsync() => _backend = await StartBackendAsync();
+
+    /// <summary>A backend with this class's settings; given a table prefix, another instance on the same tables.</summary>
+    private Task<RunningBackend> StartBackendAsync(Action<IServiceCollection>? services = null, string? tablePrefix = null) =>
+        RunningBackend.StartAsync(logs: _logs, services: services, tablePrefix: tablePrefix, settings:
         [
             $"--Attestation:AppleAppAttest:TestOnlyTrustedRoots:0={Convert.ToBase64String(_authority.RootCertificate.RawData)}",
             $"--Attestation:Apps:3:AppId={ProductionOnlyApp}",
@@ -77,15 +81,22 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task TwoConcurrentRefreshesWithTheSameCounterGetExactlyOneToken()
+    public async Task OfFourRefreshesWithTheSameCounterThatAllReadTheDeviceFirstExactlyOneGetsAToken()
     {
+        // Another instance on the same tables, whose storage client holds each refresh's read of the device until all four
+        // have read it: every refresh then passes the counter check against the same stored counter, and only the
+        // conditional write on the row's version can let just one of them through.
+        const int parties = 4;
         using var device = new AppAttestTestDevice();
         var deviceId = Base64Flexible.ToBase64Url(device.KeyId);
         (await AttestAsync(device)).Dispose();
-        var challenges = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _backend.ChallengeAsync()));
+        var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, global::Azure.Core.RequestMethod.Get));
+        await using var instance = await StartBackendAsync(s => s.AddSingleton(RunningBackend.StorageOptionsWith(held)), _backend.TablePrefix);
+        var challenges = await Task.WhenAll(Enumerable.Range(0, parties).Select(_ => _backend.ChallengeAsync()));
 
-        var responses = await Task.WhenAll(challenges.Select(c => RefreshAsync(device, deviceId, counter: 1, challenge: c)));
+        var responses = await Task.WhenAll(challenges.Select(c => RefreshAsync(device, deviceId, counter: 1, challenge: c, backend: instance)));
 
+        Assert.True(held.AllArrived.IsCompletedSuccessfully);
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
         foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
         {
@@ -232,10 +243,10 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
             evidence = new { keyId = Convert.ToBase64String(keyId), attestationObject = Convert.ToBase64String(attestationObject) },
         });
 
-    private async Task<HttpResponseMessage> RefreshAsync(AppAttestTestDevice device, string deviceId, uint counter, string? challenge = null)
+    private async Task<HttpResponseMessage> RefreshAsync(AppAttestTestDevice device, string deviceId, uint counter, string? challenge = null, RunningBackend? backend = null)
     {
         challenge ??= await _backend.ChallengeAsync();
         var assertion = AppAttestTestAuthority.Assert(device, DemoAppleAppId, SHA256.HashData(Encoding.UTF8.GetBytes(challenge)), counter);
-        return await _backend.PostAsync("/api/v1/token/refresh", new { appId = RunningBackend.DemoApp, deviceId, challenge, proof = new { assertion = Convert.ToBase64String(assertion) } });
+        return await (backend ?? _backend).PostAsync("/api/v1/token/refresh", new { appId = RunningBackend.DemoApp, deviceId, challenge, proof = new { assertion = Convert.ToBase64String(assertion) } });
     }
 }

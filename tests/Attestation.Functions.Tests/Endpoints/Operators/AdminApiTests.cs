@@ -1,9 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Attestation.Azure.Tables;
 using Attestation.Core.Administration;
 using Attestation.Core.Apps;
 using Attestation.TestSupport;
+using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests.Endpoints.Operators;
@@ -131,6 +133,40 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
     }
 
     [Fact]
+    public async Task OfFourUpdatesIfMatchingTheSameVersionThatAllReadItFirstExactlyOneIsApplied()
+    {
+        // Another instance on the same tables, whose storage client holds each update's read of the app until all four
+        // have read it: every update then passes the If-Match check against the same version, and only the conditional
+        // write can refuse three of them.
+        const int parties = 4;
+        var appId = NewAppId();
+        (await CreateAppAsync(appId)).Dispose();
+        using var read = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}");
+        var version = ETagOf(read)!;
+        var held = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.AppsTable, RequestMethod.Get));
+        await using var instance = await fixture.StartInstanceAsync(s => s.AddSingleton(RunningBackend.StorageOptionsWith(held)));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, parties).Select(_ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, $"{Apps}/{appId}");
+            request.Headers.TryAddWithoutValidation("If-Match", version);
+            return EntraIdBackendFixture.SendAsync(instance, request, fixture.AdminToken(), AppBody(appId, failureMode: "decoy"));
+        }));
+
+        Assert.True(held.AllArrived.IsCompletedSuccessfully);
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.OK))
+        {
+            await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Conflict, "app_changed");
+        }
+
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AnUpdateOfAnUnknownAppIs404()
     {
         var appId = NewAppId();
@@ -247,19 +283,36 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
     }
 
     [Fact]
-    public async Task ARevocationRacingRefreshesIsNeverUndone()
+    public async Task ARevocationLandingBetweenRefreshesReadsAndTheirWritesIsNeverUndone()
     {
+        // Eight refreshes on another instance of the same tables: its storage client holds their reads of the device until
+        // all eight have read it (active), then holds their writes until the revocation, made here in between, is
+        // written. Each refresh then writes back the active registration it read; only the condition on the version it
+        // read keeps it from undoing the revocation.
+        const int parties = 8;
         var appId = NewAppId();
         (await CreateAppAsync(appId)).Dispose();
         var (debugToken, deviceId) = await CreateDebugTokenAsync(appId);
         (await _backend.AttestDebugAsync(appId, debugToken)).Dispose();
+        var reads = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Get));
+        var writes = new HeldRequests(parties, HeldRequests.RowsOf(TableStorage.DevicesTable, RequestMethod.Put), untilReleased: true);
+        await using var instance = await RunningBackend.StartAsync(
+            services: s => s.AddSingleton(RunningBackend.StorageOptionsWith(reads, writes)), tablePrefix: _backend.TablePrefix);
 
-        var refreshes = Enumerable.Range(0, 8).Select(_ => _backend.RefreshDebugAsync(deviceId, appId, debugToken)).ToList();
-        var revoke = fixture.AdminAsync(HttpMethod.Post, $"{Apps}/{appId}/devices/{deviceId}/revoke");
-        await Task.WhenAll([.. refreshes, revoke]);
-        foreach (var response in refreshes.Append(revoke))
+        var refreshes = Enumerable.Range(0, parties).Select(_ => instance.RefreshDebugAsync(deviceId, appId, debugToken)).ToList();
+        await writes.AllArrived.WaitAsync(TimeSpan.FromSeconds(30));
+        using (var revoked = await fixture.AdminAsync(HttpMethod.Post, $"{Apps}/{appId}/devices/{deviceId}/revoke"))
         {
-            (await response).Dispose();
+            Assert.Equal("revoked", (await RunningBackend.ReadJsonAsync(revoked)).GetProperty("status").GetString());
+        }
+
+        writes.Release();
+        foreach (var refresh in await Task.WhenAll(refreshes))
+        {
+            using (refresh)
+            {
+                await ProblemAssert.IsProblemAsync(refresh, HttpStatusCode.Unauthorized, "proof_invalid", action: "new_challenge");
+            }
         }
 
         using var device = await fixture.AdminAsync(HttpMethod.Get, $"/api/v1/admin/devices/{deviceId}");
