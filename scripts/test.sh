@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, from a clean clone:
-#   installs Azurite from package-lock.json (npm ci), the NuGet packages (dotnet restore) and PowerShell (dotnet tool restore),
+#   installs Azurite and Redocly CLI (which lints docs/openapi.yaml) from package-lock.json (npm ci), the NuGet packages (dotnet restore) and PowerShell (dotnet tool restore),
 #   builds with warnings as errors and checks formatting,
 #   starts its own Azurite table service on a free port, runs every test project, stops Azurite,
 #   and ends with one line of totals over all test projects: "N passed, N failed".
@@ -12,8 +12,8 @@ results=.test-results
 rm -rf "$results"
 mkdir -p "$results"
 
-echo "== npm ci (Azurite, pinned in package-lock.json)"
-if [[ ! -x node_modules/.bin/azurite-table || package-lock.json -nt node_modules/.package-lock.json ]]; then
+echo "== npm ci (Azurite and Redocly CLI, pinned in package-lock.json)"
+if [[ ! -x node_modules/.bin/azurite-table || ! -x node_modules/.bin/redocly || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
 
