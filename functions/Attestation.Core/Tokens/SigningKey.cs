@@ -70,7 +70,8 @@ public sealed class SigningKey
 
     /// <summary>
     /// Reads a P-256 private key stored as base64 of PKCS#8 DER (what <c>openssl genpkey -algorithm EC -pkeyopt
-    /// ec_paramgen_curve:P-256 -outform DER | base64</c> prints); null when it is anything else, another curve included.
+    /// ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | openssl base64 -A</c> prints); null when it is
+    /// anything else, another curve included.
     /// </summary>
     public static SigningKey? FromEcPrivateKey(string version, string? base64Pkcs8)
     {
