@@ -91,7 +91,17 @@ param currentSigningKeyVersionUri string = ''
 @description('Versioned id of the previous signing secret version, set by infra/scripts/rotate-signing-key.sh and rollback-signing-key.sh. Empty until the first rotation.')
 param previousSigningKeyVersionUri string = ''
 
-@description('Name of the signing secret in Key Vault.')
+// docs/api.md "The token". HS256: the edge (API Management) reads the secret from Key Vault to check tokens. ES256: the
+// private key never leaves the backend; the edge checks tokens with the public keys the backend publishes
+// (/api/.well-known/openid-configuration, reached through API Management's attestation API) and holds no secret at all.
+@description('How tokens are signed (Attestation__Token__Algorithm): HS256 (a shared secret) or ES256 (a P-256 key; the edge needs no secret).')
+@allowed([
+  'HS256'
+  'ES256'
+])
+param tokenAlgorithm string = 'HS256'
+
+@description('Name of the signing secret in Key Vault (HS256: base64 of 32 random bytes). ES256 uses <name>-es256, holding base64 PKCS#8 of a P-256 private key.')
 param signingSecretName string = 'token-signing-key'
 
 // The challenge MAC key lives in the signing key's vault (the backend reads both through one Key Vault client), and only
@@ -180,6 +190,18 @@ var functionAppName = 'func-${resourceToken}'
 var keyVaultName = empty(keyVaultNameSuffix) ? 'kv-${resourceToken}' : 'kv-${resourceToken}-${keyVaultNameSuffix}'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var effectiveTokenIssuer = empty(tokenIssuer) ? 'api://${functionAppName}' : tokenIssuer
+
+// Each algorithm has its own secret, so switching a deployment never reads a version of the other kind as a key. The
+// output SIGNING_SECRET_NAME comes back through main.parameters.json on the next provision, already suffixed.
+var effectiveSigningSecretName = tokenAlgorithm == 'ES256' && !endsWith(signingSecretName, '-es256') ? '${signingSecretName}-es256' : signingSecretName
+
+// ES256: the discovery document and the JWKS as API Management publishes them (attestation API, GET operations). The
+// Function App answers only API Management, so the edge and every API fetch them through the gateway, and the backend
+// names this jwks_uri (Attestation__Token__JwksUri) rather than its own host name.
+var apiManagementName = 'apim-${resourceToken}'
+var wellKnownBaseUrl = 'https://${apiManagementName}.azure-api.net/attestation/.well-known'
+var openIdConfigurationUrl = tokenAlgorithm == 'ES256' ? '${wellKnownBaseUrl}/openid-configuration' : ''
+var jwksUrl = tokenAlgorithm == 'ES256' ? '${wellKnownBaseUrl}/jwks.json' : ''
 // azd releases before about February 2026 pass an array parameter's azd environment value through as a string, which ARM
 // then refuses; a string parameter reaches the template the same way from every azd. So the key hashes arrive as text:
 // comma-separated ("a,b"), or the JSON array the README once asked for ('["a","b"]'): brackets, quotes and spaces are
@@ -250,8 +272,9 @@ module keyVault 'modules/keyvault.bicep' = {
     keyVaultName: keyVaultName
     functionPrincipalId: identities.outputs.functionIdentityPrincipalId
     apiManagementPrincipalId: identities.outputs.apiManagementIdentityPrincipalId
-    signingSecretName: signingSecretName
+    signingSecretName: effectiveSigningSecretName
     signingSecretReady: signingSecretReady
+    tokenAlgorithm: tokenAlgorithm
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
   }
@@ -273,11 +296,13 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     keyVaultUri: keyVault.outputs.keyVaultUri
-    signingSecretName: signingSecretName
+    signingSecretName: effectiveSigningSecretName
     challengeSecretName: challengeSecretName
     signingKeyRefreshInterval: signingKeyRefreshInterval
     tokenIssuer: effectiveTokenIssuer
     tokenAudience: tokenAudience
+    tokenAlgorithm: tokenAlgorithm
+    jwksUrl: jwksUrl
     tokenLifetime: tokenLifetime
     tokenClockSkew: '00:${padLeft(string(tokenClockSkewSeconds / 60), 2, '0')}:${padLeft(string(tokenClockSkewSeconds % 60), 2, '0')}'
     challengeLifetime: challengeLifetime
@@ -299,7 +324,7 @@ module apiManagement 'modules/api-management.bicep' = {
   params: {
     location: location
     tags: tags
-    apiManagementName: 'apim-${resourceToken}'
+    apiManagementName: apiManagementName
     sku: apiManagementSku
     publisherEmail: apiManagementPublisherEmail
     publisherName: apiManagementPublisherName
@@ -307,7 +332,7 @@ module apiManagement 'modules/api-management.bicep' = {
     identityClientId: identities.outputs.apiManagementIdentityClientId
     functionAppHostName: functionApp.outputs.defaultHostName
     keyVaultUri: keyVault.outputs.keyVaultUri
-    signingSecretName: signingSecretName
+    signingSecretName: effectiveSigningSecretName
     signingSecretReady: signingSecretReady
     currentSigningKeyVersionUri: currentSigningKeyVersionUri
     deploySampleApi: deploySampleApi
@@ -317,6 +342,8 @@ module apiManagement 'modules/api-management.bicep' = {
     previousSigningKeyVersionUri: previousSigningKeyVersionUri
     tokenIssuer: effectiveTokenIssuer
     tokenAudience: tokenAudience
+    tokenAlgorithm: tokenAlgorithm
+    openIdConfigurationUrl: openIdConfigurationUrl
     tokenHeaderName: tokenHeaderName
     tokenClockSkewSeconds: tokenClockSkewSeconds
     edgeId: edgeId
@@ -332,7 +359,11 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.functionAppName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.storageAccountName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.keyVaultName
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.keyVaultUri
-output SIGNING_SECRET_NAME string = signingSecretName
+output SIGNING_SECRET_NAME string = effectiveSigningSecretName
+// The scripts (postprovision, rotate) make an ES256 version a P-256 key and an HS256 one 32 random bytes.
+output TOKEN_ALGORITHM string = tokenAlgorithm
+// ES256: where APIs find the public keys (empty in HS256 mode, where there are none).
+output TOKEN_OPENID_CONFIGURATION_URL string = openIdConfigurationUrl
 output CHALLENGE_SECRET_NAME string = challengeSecretName
 output AZURE_API_MANAGEMENT_NAME string = apiManagement.outputs.apiManagementName
 output AZURE_API_MANAGEMENT_ID string = apiManagement.outputs.apiManagementId

@@ -55,7 +55,8 @@ public static class AttestationBackend
         services.AddOptions<RevocationOptions>().Bind(configuration.GetSection(RevocationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ChallengeOptions>().Bind(configuration.GetSection(ChallengeOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SigningKeyOptions>().Bind(configuration.GetSection(SigningKeyOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(new SigningKeyOptionsValidator(production));
+        services.AddSingleton<IValidateOptions<SigningKeyOptions>>(provider =>
+            new SigningKeyOptionsValidator(production, provider.GetRequiredService<IOptions<TokenOptions>>().Value.Algorithm));
         services.AddOptions<ChallengeKeyOptions>().Bind(configuration.GetSection(ChallengeKeyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChallengeKeyOptions>>(provider =>
             new ChallengeKeyOptionsValidator(provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value.KeyVaultUri is not null, production));
@@ -138,10 +139,11 @@ public static class AttestationBackend
         // The signing key: Key Vault when a vault is configured, configuration otherwise (the local run).
         services.AddSingleton<ISigningKeyProvider>(provider =>
         {
+            var algorithm = provider.GetRequiredService<IOptions<TokenOptions>>().Value.Algorithm;
             var options = provider.GetRequiredService<IOptions<SigningKeyOptions>>().Value;
             if (options.KeyVaultUri is null)
             {
-                return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>());
+                return new ConfigurationSigningKeyProvider(provider.GetRequiredService<IOptions<SigningKeyOptions>>(), algorithm);
             }
 
             var client = provider.GetRequiredService<SecretClient>();
@@ -150,7 +152,8 @@ public static class AttestationBackend
                 options.SecretName,
                 options.RefreshInterval,
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<KeyVaultSigningKeyProvider>>());
+                provider.GetRequiredService<ILogger<KeyVaultSigningKeyProvider>>(),
+                algorithm);
         });
 
         // The challenge key: from the signing key's vault when one is configured, configuration otherwise (the local run).

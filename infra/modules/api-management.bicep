@@ -67,6 +67,12 @@ param currentSigningKeyVersionUri string
 @description('Versioned identifier of the previous signing secret version, set by rotate-signing-key.sh and rollback-signing-key.sh. Empty: the previous key is the current one.')
 param previousSigningKeyVersionUri string
 
+@description('How tokens are signed: HS256 (the edge reads the secret from Key Vault) or ES256 (the edge reads the public keys; no secret, no Key Vault named value).')
+param tokenAlgorithm string
+
+@description('ES256: the discovery document validate-jwt\'s openid-config reads, through this service\'s attestation API. Empty in HS256 mode.')
+param openIdConfigurationUrl string
+
 @description('The iss claim the backend writes and the edge accepts.')
 param tokenIssuer string
 
@@ -105,6 +111,9 @@ var attestationApiPolicy = replace(
 
 var deploySample = signingSecretReady && deploySampleApi
 
+// HS256 only: the Key Vault named values that hand the secret to validate-jwt. In ES256 mode the edge holds no secret.
+var readsSigningSecret = signingSecretReady && tokenAlgorithm == 'HS256'
+
 // Plain named values: what the policies need besides the keys.
 var plainNamedValues = {
   'attestation-token-issuer': tokenIssuer
@@ -115,6 +124,9 @@ var plainNamedValues = {
   'attestation-device-calls-per-minute': string(deviceCallsPerMinute)
   'attestation-subscription-calls-per-minute': string(subscriptionCallsPerMinute)
 }
+
+// ES256 only: where validate-jwt's openid-config reads the public keys.
+var namedValuesByMode = union(plainNamedValues, tokenAlgorithm == 'ES256' ? { 'attestation-openid-config-url': openIdConfigurationUrl } : {})
 
 resource apiManagement 'Microsoft.ApiManagement/service@2024-05-01' = {
   name: apiManagementName
@@ -149,7 +161,7 @@ resource edgeIdNamedValue 'Microsoft.ApiManagement/service/namedValues@2024-05-0
 }
 
 resource namedValues 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = [
-  for item in items(plainNamedValues): {
+  for item in items(namedValuesByMode): {
     parent: apiManagement
     name: item.key
     properties: {
@@ -165,7 +177,7 @@ resource namedValues 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = 
 // trusts (rotate-signing-key.sh and rollback-signing-key.sh set them and record them in the azd environment), so the edge
 // never trusts a version the app has stopped trusting. Before it, both reference the secret without a version: the one
 // version there is.
-resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (signingSecretReady) {
+resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (readsSigningSecret) {
   parent: apiManagement
   name: 'attestation-signing-key-current'
   properties: {
@@ -178,7 +190,7 @@ resource currentSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-
   }
 }
 
-resource previousSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (signingSecretReady) {
+resource previousSigningKey 'Microsoft.ApiManagement/service/namedValues@2024-05-01' = if (readsSigningSecret) {
   parent: apiManagement
   name: 'attestation-signing-key-previous'
   properties: {
@@ -240,17 +252,33 @@ var attestationOperations = [
   {
     name: 'challenge'
     displayName: 'Get a challenge'
+    method: 'POST'
     urlTemplate: '/v1/challenge'
   }
   {
     name: 'attest'
     displayName: 'Attest and get a token'
+    method: 'POST'
     urlTemplate: '/v1/attest'
   }
   {
     name: 'refresh-token'
     displayName: 'Refresh a token'
+    method: 'POST'
     urlTemplate: '/v1/token/refresh'
+  }
+  // ES256: the public keys, for validate-jwt's openid-config and for every API (HS256: 404 not_found from the backend).
+  {
+    name: 'openid-configuration'
+    displayName: 'OpenID discovery document'
+    method: 'GET'
+    urlTemplate: '/.well-known/openid-configuration'
+  }
+  {
+    name: 'jwks'
+    displayName: 'JSON Web Key Set'
+    method: 'GET'
+    urlTemplate: '/.well-known/jwks.json'
   }
 ]
 
@@ -260,7 +288,7 @@ resource attestationApiOperations 'Microsoft.ApiManagement/service/apis/operatio
     name: operation.name
     properties: {
       displayName: operation.displayName
-      method: 'POST'
+      method: operation.method
       urlTemplate: operation.urlTemplate
     }
   }
@@ -354,6 +382,7 @@ module sampleTokenFragment 'attestation-token-fragment.bicep' = if (deploySample
     appIds: sampleApiAppIds
     platforms: sampleApiPlatforms
     perDeviceRateLimit: supportsRateLimitByKey
+    tokenAlgorithm: tokenAlgorithm
   }
   dependsOn: [
     namedValues

@@ -22,6 +22,15 @@ param appIds array
 @description('Platforms (the token\'s plat claim, e.g. apple-app-attest) the APIs accept. Empty: any platform of those apps.')
 param platforms array = []
 
+// HS256: validate-jwt trusts the two Key Vault named values. ES256: it reads the backend's discovery document and JWKS
+// (openid-config) and trusts only the keys there, so the edge holds nothing that could mint a token.
+@description('How the backend signs tokens: HS256 or ES256.')
+@allowed([
+  'HS256'
+  'ES256'
+])
+param tokenAlgorithm string = 'HS256'
+
 @description('Whether to count each device\'s calls with rate-limit-by-key, which every SKU but Consumption has.')
 param perDeviceRateLimit bool = false
 
@@ -30,10 +39,15 @@ param perDeviceRateLimit bool = false
 var appValues = join(map(appIds, id => '<value>${replace(replace(replace(string(id), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')}</value>'), '')
 var platformValues = join(map(platforms, p => '<value>${replace(replace(replace(string(p), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')}</value>'), '')
 
+// ES256: everything between <issuer-signing-keys> and its end tag gives way to openid-config, whatever the whitespace.
+var keysText = tokenAlgorithm == 'ES256'
+  ? '${split(loadTextContent('../policies/validate-attestation-token.xml'), '<issuer-signing-keys>')[0]}<openid-config url="{{attestation-openid-config-url}}" />${split(loadTextContent('../policies/validate-attestation-token.xml'), '</issuer-signing-keys>')[1]}'
+  : loadTextContent('../policies/validate-attestation-token.xml')
+
 var fragmentText = replace(
   replace(
     replace(
-      loadTextContent('../policies/validate-attestation-token.xml'),
+      keysText,
       '<!-- app-values -->',
       appValues
     ),
@@ -52,7 +66,7 @@ resource fragment 'Microsoft.ApiManagement/service/policyFragments@2024-05-01' =
   parent: apiManagement
   name: 'validate-attestation-token-${scope}'
   properties: {
-    description: 'Lets through only requests with a valid attestation token (validate-jwt, HS256, current and previous key) of the apps ${join(map(appIds, id => string(id)), ', ')}.'
+    description: 'Lets through only requests with a valid attestation token (validate-jwt, ${tokenAlgorithm}, current and previous key) of the apps ${join(map(appIds, id => string(id)), ', ')}.'
     format: 'xml'
     value: fragmentText
   }

@@ -35,6 +35,12 @@ param deploymentContainerName string
 @description('Application Insights connection string (no secret: local authentication is disabled).')
 param applicationInsightsConnectionString string
 
+@description('How tokens are signed (Attestation__Token__Algorithm): HS256 or ES256.')
+param tokenAlgorithm string
+
+@description('ES256: the jwks_uri the discovery document names (Attestation__Token__JwksUri), as API Management publishes it. Empty in HS256 mode.')
+param jwksUrl string
+
 @description('Key Vault URI (Attestation__SigningKey__KeyVaultUri).')
 param keyVaultUri string
 
@@ -204,6 +210,7 @@ var baseAppSettings = {
   Attestation__Token__Audience: tokenAudience
   Attestation__Token__Lifetime: tokenLifetime
   Attestation__Token__ClockSkew: tokenClockSkew
+  Attestation__Token__Algorithm: tokenAlgorithm
   Attestation__Challenge__Lifetime: challengeLifetime
   // SigningKeyOptions: the secret's versions are the keys, its version id the kid.
   Attestation__SigningKey__KeyVaultUri: keyVaultUri
@@ -215,6 +222,8 @@ var baseAppSettings = {
 
 // Who may call verify and the admin API (CallerAuthorization.cs). In Azure, with neither a key hash nor an app
 // registration, verify refuses every caller and the admin API is closed: the settings appear only when given.
+// TokenOptions.JwksUri, only in ES256 mode (HS256 publishes no keys).
+var jwksAppSettings = empty(jwksUrl) ? {} : { Attestation__Token__JwksUri: jwksUrl }
 var entraIdAppSettings = empty(entraApiClientId)
   ? {}
   : {
@@ -233,7 +242,7 @@ var verifyKeyAppSettings = toObject(
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'
-  properties: union(baseAppSettings, entraIdAppSettings, verifyKeyAppSettings, additionalAppSettings)
+  properties: union(baseAppSettings, jwksAppSettings, entraIdAppSettings, verifyKeyAppSettings, additionalAppSettings)
 }
 
 // Deployments use Entra ID (azd, az functionapp deploy); basic-auth publishing credentials stay off.

@@ -29,6 +29,9 @@ param signingSecretName string
 @description('True once the signing secret exists (the postprovision hook creates it, then provisions again).')
 param signingSecretReady bool = false
 
+@description('HS256 or ES256. In ES256 mode API Management checks tokens with the published public keys and gets no role here.')
+param tokenAlgorithm string = 'HS256'
+
 @description('Principal id of the person or pipeline that deploys (azd sets AZURE_PRINCIPAL_ID): creates and rotates the secret. Empty: no assignment.')
 param deployerPrincipalId string = ''
 
@@ -82,12 +85,15 @@ resource functionReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-0
 // values that use it; as a new role can take minutes to apply, the hook provisions that pass again (bounded) until they
 // succeed. (A vault-wide role, which could be made in the first pass, would open the challenge key and the Play
 // Integrity keys to API Management; the backend reads all of them through one client of this one vault.)
-resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (signingSecretReady) {
+// In ES256 mode the edge needs no secret, so it gets no role at all: nothing it holds could mint a token.
+var apiManagementReadsSigningSecret = signingSecretReady && tokenAlgorithm == 'HS256'
+
+resource signingSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (apiManagementReadsSigningSecret) {
   parent: vault
   name: signingSecretName
 }
 
-resource apiManagementReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (signingSecretReady) {
+resource apiManagementReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (apiManagementReadsSigningSecret) {
   name: guid(vault.id, signingSecretName, apiManagementPrincipalId, keyVaultSecretsUserRoleId)
   scope: signingSecret
   properties: {

@@ -17,7 +17,7 @@ $provisionDelay = if ($env:HOOK_PROVISION_DELAY_SECONDS) { [int]$env:HOOK_PROVIS
 . (Join-Path $PSScriptRoot 'check-az-account.ps1')
 if (-not (Test-AzAccount)) { exit 1 }
 
-function Set-SecretOnce([string]$Name, [string]$ContentType) {
+function Set-SecretOnce([string]$Name, [string]$ContentType, [scriptblock]$NewValue) {
     $attempt = 1
     while ($true) {
         $output = (& az keyvault secret show --vault-name $vault --name $Name --query id --output tsv 2>&1 | ForEach-Object { "$_" }) -join "`n"
@@ -30,7 +30,7 @@ function Set-SecretOnce([string]$Name, [string]$ContentType) {
             # GetTempFileName creates the file readable by this user only (mode 600 on Unix, the user's own folder on Windows).
             $file = [System.IO.Path]::GetTempFileName()
             try {
-                [System.IO.File]::WriteAllText($file, [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32)))
+                [System.IO.File]::WriteAllText($file, (& $NewValue))
                 & az keyvault secret set --vault-name $vault --name $Name --file $file --encoding utf-8 `
                     --content-type $ContentType --output none
                 if ($LASTEXITCODE -ne 0) { exit 1 }
@@ -53,8 +53,19 @@ function Set-SecretOnce([string]$Name, [string]$ContentType) {
     }
 }
 
-Set-SecretOnce $signingSecret 'HS256 key: base64 of 32 random bytes'
-Set-SecretOnce $challengeSecret 'Challenge MAC key: base64 of 32 random bytes'
+# HS256: base64 of 32 random bytes. ES256 (TOKEN_ALGORITHM, an output of main.bicep): a P-256 private key, base64 PKCS#8.
+$random32Bytes = { [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32)) }
+$p256PrivateKey = {
+    $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+    try { [Convert]::ToBase64String($key.ExportPkcs8PrivateKey()) } finally { $key.Dispose() }
+}
+if ($env:TOKEN_ALGORITHM -eq 'ES256') {
+    Set-SecretOnce $signingSecret 'ES256 key: base64 PKCS#8 of a P-256 private key' $p256PrivateKey
+}
+else {
+    Set-SecretOnce $signingSecret 'HS256 key: base64 of 32 random bytes' $random32Bytes
+}
+Set-SecretOnce $challengeSecret 'Challenge MAC key: base64 of 32 random bytes' $random32Bytes
 
 if ($env:SIGNING_SECRET_READY -ne 'true') {
     & azd env set SIGNING_SECRET_READY true

@@ -21,7 +21,7 @@ provision_delay="${HOOK_PROVISION_DELAY_SECONDS:-120}"
 . "$(dirname "$0")/check-az-account.sh"
 check_az_account
 
-# Creates the secret $1 (content type $2) unless it exists. The deployer's Key Vault Secrets Officer role, given in the
+# Creates the secret $1 (content type $2, value written by the function $3 into the file it is given) unless it exists. The deployer's Key Vault Secrets Officer role, given in the
 # first provision, may not apply yet: until it does, reading answers Forbidden, and the hook waits (bounded).
 ensure_secret() {
   attempt=1
@@ -37,7 +37,7 @@ ensure_secret() {
           umask 077
           file=$(mktemp)
           trap 'rm -f "$file"' EXIT
-          printf '%s' "$(openssl rand -base64 32)" >"$file"
+          "$3" "$file"
           az keyvault secret set --vault-name "$vault" --name "$1" --file "$file" --encoding utf-8 \
             --content-type "$2" --output none
         )
@@ -56,8 +56,15 @@ ensure_secret() {
   done
 }
 
-ensure_secret "$signing_secret" "HS256 key: base64 of 32 random bytes"
-ensure_secret "$challenge_secret" "Challenge MAC key: base64 of 32 random bytes"
+# HS256: base64 of 32 random bytes. ES256 (TOKEN_ALGORITHM, an output of main.bicep): a P-256 private key, base64 PKCS#8.
+random_32_bytes() { printf '%s' "$(openssl rand -base64 32)" >"$1"; }
+p256_private_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | openssl base64 -A >"$1"; }
+if [ "${TOKEN_ALGORITHM:-HS256}" = "ES256" ]; then
+  ensure_secret "$signing_secret" "ES256 key: base64 PKCS#8 of a P-256 private key" p256_private_key
+else
+  ensure_secret "$signing_secret" "HS256 key: base64 of 32 random bytes" random_32_bytes
+fi
+ensure_secret "$challenge_secret" "Challenge MAC key: base64 of 32 random bytes" random_32_bytes
 
 if [ "${SIGNING_SECRET_READY:-false}" != "true" ]; then
   azd env set SIGNING_SECRET_READY true

@@ -13,6 +13,13 @@ $target = $versions[-2]
 $older = if ($versions.Count -ge 3) { $versions[-3] } else { $target }
 Write-Output "Rolling back from $(Get-Version $newest) to $(Get-Version $target) (previous: $(Get-Version $older))."
 
+# ES256 mode: nothing is pinned at the edge, so disabling the newest version is the rollback (rollback-signing-key.sh).
+if ($algorithm -eq 'ES256') {
+    Invoke-Checked az keyvault secret set-attributes --id $newest --enabled false --output none | Out-Null
+    Write-Output "$(Get-Version $newest) is disabled; the app signs with $(Get-Version $target) and publishes $(Get-Version $target) and $(Get-Version $older) within its refresh interval."
+    exit 0
+}
+
 if (-not (Set-Pin current $target)) {
     [Console]::Error.WriteLine("Nothing was disabled in Key Vault. Run the script again.")
     exit 1

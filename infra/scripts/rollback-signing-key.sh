@@ -24,6 +24,13 @@ target=$(printf '%s\n' "$versions" | tail -n 2 | head -n 1)
 older=$(printf '%s\n' "$versions" | tail -n 3 | head -n 1)
 echo "Rolling back from ${newest##*/} to ${target##*/} (previous: ${older##*/})."
 
+# ES256 mode: API Management pins nothing (it follows the backend's JWKS), so disabling the newest version is the rollback.
+if [ "$algorithm" = "ES256" ]; then
+  az keyvault secret set-attributes --id "$newest" --enabled false --output none
+  echo "${newest##*/} is disabled; the app signs with ${target##*/} and publishes ${target##*/} and ${older##*/} within its refresh interval."
+  exit 0
+fi
+
 if ! pin current "$target"; then
   echo "Nothing was disabled in Key Vault. Run the script again." >&2
   exit 1

@@ -5,6 +5,22 @@
 # Run it from the repository with an azd environment selected: pwsh infra/scripts/rotate-signing-key.ps1
 . "$PSScriptRoot/signing-key-versions.ps1"
 
+# ES256 mode: only a new version (the edge reads the backend's JWKS; there is nothing to pin), as rotate-signing-key.sh.
+if ($algorithm -eq 'ES256') {
+    $file = [System.IO.Path]::GetTempFileName()
+    try {
+        [System.IO.File]::WriteAllText($file, (New-KeyValue))
+        $newId = Invoke-Checked az keyvault secret set --vault-name $vault --name $secret --file $file --encoding utf-8 `
+            --content-type (Get-KeyContentType) --query id --output tsv
+    }
+    finally {
+        Remove-Item -Force $file
+    }
+    Write-Output "New version: $(Get-Version $newId). The app signs with it within its refresh interval and publishes it in its JWKS;"
+    Write-Output "the version before it stays in the JWKS, so no live token is refused."
+    exit 0
+}
+
 $versions = @(Get-EnabledVersions)
 if ($versions.Count -eq 0) {
     [Console]::Error.WriteLine("Key Vault holds no enabled version of $secret; nothing was rotated.")
@@ -23,9 +39,9 @@ Invoke-Checked azd env set PREVIOUS_SIGNING_KEY_VERSION_URI $currentId | Out-Nul
 # 2. A new version, through a file only this user can read.
 $file = [System.IO.Path]::GetTempFileName()
 try {
-    [System.IO.File]::WriteAllText($file, [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32)))
+    [System.IO.File]::WriteAllText($file, (New-KeyValue))
     $newId = Invoke-Checked az keyvault secret set --vault-name $vault --name $secret --file $file --encoding utf-8 `
-        --content-type "HS256 key: base64 of 32 random bytes" --query id --output tsv
+        --content-type (Get-KeyContentType) --query id --output tsv
 }
 finally {
     Remove-Item -Force $file

@@ -10,9 +10,25 @@
 # Step 3 takes a few seconds after step 2; a token signed with the new version by an instance that reloads in exactly
 # that window is refused by the edge until the pin ends, and the app simply attests or refreshes again.
 # Run it from the repository with an azd environment selected (it reads the outputs of main.bicep via azd env get-value).
+# ES256 mode (TOKEN_ALGORITHM=ES256): the new version is a P-256 private key, and API Management holds no key to pin (it
+# reads the backend's JWKS, which lists the new version and the one before it as soon as an instance has loaded it), so
+# only step 2 runs; the old version stays trusted, on both sides, until the next rotation.
 # infra/scripts/rotate-signing-key.ps1 does the same in PowerShell; keep the two alike.
 set -eu
 . "$(dirname "$0")/signing-key-versions.sh"
+
+if [ "$algorithm" = "ES256" ]; then
+  umask 077
+  file=$(mktemp)
+  trap 'rm -f "$file"' EXIT
+  new_key "$file"
+  new_id=$(az keyvault secret set --vault-name "$vault" --name "$secret" --file "$file" --encoding utf-8 \
+    --content-type "$(key_content_type)" --query id --output tsv)
+  rm -f "$file"
+  echo "New version: ${new_id##*/}. The app signs with it within its refresh interval and publishes it in its JWKS;"
+  echo "the version before it stays in the JWKS, so no live token is refused."
+  exit 0
+fi
 
 versions=$(enabled_versions)
 current_id=$(printf '%s\n' "$versions" | tail -n 1)
@@ -34,9 +50,9 @@ azd env set PREVIOUS_SIGNING_KEY_VERSION_URI "$current_id"
 umask 077
 file=$(mktemp)
 trap 'rm -f "$file"' EXIT
-printf '%s' "$(openssl rand -base64 32)" >"$file"
+new_key "$file"
 new_id=$(az keyvault secret set --vault-name "$vault" --name "$secret" --file "$file" --encoding utf-8 \
-  --content-type "HS256 key: base64 of 32 random bytes" --query id --output tsv)
+  --content-type "$(key_content_type)" --query id --output tsv)
 rm -f "$file"
 echo "New version: ${new_id##*/}"
 

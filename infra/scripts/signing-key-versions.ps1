@@ -11,6 +11,9 @@ function Invoke-Checked {
 
 $vault = Invoke-Checked azd env get-value AZURE_KEY_VAULT_NAME
 $secret = Invoke-Checked azd env get-value SIGNING_SECRET_NAME
+# HS256 (the default, and for environments provisioned before the output existed) or ES256 (main.bicep tokenAlgorithm).
+$algorithm = "$(& azd env get-value TOKEN_ALGORITHM 2>$null)".Trim()
+if ($LASTEXITCODE -ne 0 -or -not $algorithm) { $algorithm = 'HS256' }
 $apimId = Invoke-Checked azd env get-value AZURE_API_MANAGEMENT_ID
 $apimClientId = Invoke-Checked azd env get-value API_MANAGEMENT_IDENTITY_CLIENT_ID
 $apiVersion = '2024-05-01'
@@ -49,4 +52,19 @@ function Set-Pin([string]$Name, [string]$Id) {
         $attempt++
         Start-Sleep -Seconds $waitSeconds
     }
+}
+
+# A new key version's value: HS256, base64 of 32 random bytes; ES256, base64 of a P-256 private key in PKCS#8 DER (the
+# form SigningKey.FromEcPrivateKey reads), made by .NET as signing-key-versions.sh makes it with openssl. Never printed.
+function New-KeyValue {
+    if ($algorithm -eq 'ES256') {
+        $key = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        try { return [Convert]::ToBase64String($key.ExportPkcs8PrivateKey()) } finally { $key.Dispose() }
+    }
+    return [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
+}
+
+function Get-KeyContentType {
+    if ($algorithm -eq 'ES256') { return 'ES256 key: base64 PKCS#8 of a P-256 private key' }
+    return 'HS256 key: base64 of 32 random bytes'
 }

@@ -6,6 +6,9 @@
 value() { azd env get-value "$1"; }
 vault=$(value AZURE_KEY_VAULT_NAME)
 secret=$(value SIGNING_SECRET_NAME)
+# HS256 (the default, and for environments provisioned before the output existed) or ES256 (main.bicep tokenAlgorithm).
+algorithm=$(azd env get-value TOKEN_ALGORITHM 2>/dev/null || true)
+algorithm="${algorithm:-HS256}"
 apim_id=$(value AZURE_API_MANAGEMENT_ID)
 apim_client_id=$(value API_MANAGEMENT_IDENTITY_CLIENT_ID)
 api_version=2024-05-01
@@ -46,4 +49,24 @@ pin() {
     attempt=$((attempt + 1))
     sleep "${ROTATE_WAIT_SECONDS:-5}"
   done
+}
+
+# new_key FILE: writes a new key version's value to FILE (which the caller made private): HS256, base64 of 32 random
+# bytes; ES256, base64 of a P-256 private key in PKCS#8 DER (the form SigningKey.FromEcPrivateKey reads). The value goes
+# from openssl to the file only, never to the terminal or the command line.
+new_key() {
+  if [ "$algorithm" = "ES256" ]; then
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 | openssl pkcs8 -topk8 -nocrypt -outform DER | openssl base64 -A >"$1"
+  else
+    printf '%s' "$(openssl rand -base64 32)" >"$1"
+  fi
+}
+
+# What a version holds, for its Key Vault content type.
+key_content_type() {
+  if [ "$algorithm" = "ES256" ]; then
+    echo "ES256 key: base64 PKCS#8 of a P-256 private key"
+  else
+    echo "HS256 key: base64 of 32 random bytes"
+  fi
 }

@@ -37,6 +37,8 @@ public class RouteTableTests
         Assert.Equal(
             [
                 "DELETE /api/v1/admin/apps/{appId}/debug-tokens/{tokenId}",
+                "GET /api/.well-known/jwks.json",
+                "GET /api/.well-known/openid-configuration",
                 "GET /api/health",
                 "GET /api/v1/admin/apps",
                 "GET /api/v1/admin/apps/{appId}",

@@ -153,7 +153,9 @@ public sealed partial class AzdWiringTests
     [InlineData("rotate-signing-key.sh")]
     public void TheScriptsWriteTheSecretFromAPrivateFileAsBase64Of32RandomBytes(string script)
     {
-        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
+        // rotate-signing-key.sh makes the value with new_key of the shared signing-key-versions.sh.
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script))
+            + (script.StartsWith("rotate", StringComparison.Ordinal) ? File.ReadAllText(Path.Combine(Root, "infra", "scripts", "signing-key-versions.sh")) : "");
 
         Assert.Contains("openssl rand -base64 32", text, StringComparison.Ordinal);
         Assert.Contains("umask 077", text, StringComparison.Ordinal);
@@ -167,7 +169,9 @@ public sealed partial class AzdWiringTests
     [InlineData("rotate-signing-key.ps1")]
     public void ThePowerShellScriptsWriteTheSecretFromAPrivateFileAsBase64Of32RandomBytes(string script)
     {
-        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script));
+        // rotate-signing-key.ps1 makes the value with New-KeyValue of the shared signing-key-versions.ps1.
+        var text = File.ReadAllText(Path.Combine(Root, "infra", "scripts", script))
+            + (script.StartsWith("rotate", StringComparison.Ordinal) ? File.ReadAllText(Path.Combine(Root, "infra", "scripts", "signing-key-versions.ps1")) : "");
 
         Assert.Contains("[Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))", text, StringComparison.Ordinal);
         Assert.Contains("[System.IO.Path]::GetTempFileName()", text, StringComparison.Ordinal);

@@ -99,12 +99,13 @@ public sealed class FunctionAppAccessTests
             .SelectMany(a => a.Methods!.Select(m => $"{m.ToUpperInvariant()} /{a.Route}"))
             .ToList();
 
-        var devices = Operations(variables["attestationOperations"]!, method: "POST");
+        var devices = Operations(variables["attestationOperations"]!, method: null);
         var operators = Operations(variables["operatorOperations"]!, method: null);
 
         Assert.Equal(routes.Order(StringComparer.Ordinal), devices.Concat(operators).Order(StringComparer.Ordinal));
         Assert.All(devices, d => Assert.DoesNotContain("/admin/", d, StringComparison.Ordinal));
         Assert.All(devices, d => Assert.DoesNotContain("/verify", d, StringComparison.Ordinal));
+        Assert.All(devices, d => Assert.Matches("^(POST /v1/|GET /\\.well-known/)", d));
         Assert.All(operators, o => Assert.Matches("^[A-Z]+ /v1/(verify|admin/.+)$", o));
     }
 

@@ -26,6 +26,8 @@ public sealed class FunctionAppSettingsTests
         ["keyVaultUri"] = "https://kv-example.vault.azure.net/",
         ["tokenIssuer"] = "api://func-example",
         ["tokenClockSkew"] = "00:00:00",
+        ["signingSecretName"] = "token-signing-key",
+        ["tokenAlgorithm"] = "HS256",
     };
 
     [Fact]
@@ -41,6 +43,7 @@ public sealed class FunctionAppSettingsTests
             Setting(TokenOptions.SectionName, nameof(TokenOptions.Audience)),
             Setting(TokenOptions.SectionName, nameof(TokenOptions.Lifetime)),
             Setting(TokenOptions.SectionName, nameof(TokenOptions.ClockSkew)),
+            Setting(TokenOptions.SectionName, nameof(TokenOptions.Algorithm)),
             Setting(ChallengeOptions.SectionName, nameof(ChallengeOptions.Lifetime)),
             Setting(SigningKeyOptions.SectionName, nameof(SigningKeyOptions.KeyVaultUri)),
             Setting(SigningKeyOptions.SectionName, nameof(SigningKeyOptions.SecretName)),
@@ -200,7 +203,7 @@ public sealed class FunctionAppSettingsTests
         var template = await CompiledTemplate.GetAsync();
         var appSettings = template.OnlyOne("Microsoft.Web/sites/config");
         Assert.Equal(
-            "[union(variables('baseAppSettings'), variables('entraIdAppSettings'), variables('verifyKeyAppSettings'), parameters('additionalAppSettings'))]",
+            "[union(variables('baseAppSettings'), variables('jwksAppSettings'), variables('entraIdAppSettings'), variables('verifyKeyAppSettings'), parameters('additionalAppSettings'))]",
             appSettings.Node["properties"]!.GetValue<string>());
         Assert.Equal("", template.DefaultOf("additionalAppSettings")!.GetValue<string>());
         return template.Module("function-app")["variables"]!["baseAppSettings"]!.AsObject()

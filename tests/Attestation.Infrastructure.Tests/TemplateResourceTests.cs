@@ -101,7 +101,8 @@ public sealed class TemplateResourceTests
 
         var operations = module["variables"]!["attestationOperations"]!.AsArray()
             .Select(o => o!["urlTemplate"]!.GetValue<string>()).Order().ToArray();
-        Assert.Equal(["/v1/attest", "/v1/challenge", "/v1/token/refresh"], operations);
+        // The well-known routes serve ES256 mode's public keys (404 not_found from the backend in HS256 mode).
+        Assert.Equal(["/.well-known/jwks.json", "/.well-known/openid-configuration", "/v1/attest", "/v1/challenge", "/v1/token/refresh"], operations);
 
         var backend = template.OnlyOne("Microsoft.ApiManagement/service/backends").Properties!;
         Assert.Equal("[format('https://{0}/api', parameters('functionAppHostName'))]", backend["url"]!.GetValue<string>());
@@ -201,7 +202,10 @@ public sealed class TemplateResourceTests
             a => a.Properties!["principalId"]!.GetValue<string>() == "[parameters('apiManagementPrincipalId')]");
 
         Assert.Equal("[resourceId('Microsoft.KeyVault/vaults/secrets', parameters('keyVaultName'), parameters('signingSecretName'))]", assignment.Node["scope"]!.GetValue<string>());
-        Assert.Equal("[parameters('signingSecretReady')]", assignment.Node["condition"]!.GetValue<string>());
+        // Once the secret exists, and only in HS256 mode: in ES256 mode API Management reads no secret (TokenAlgorithmModeTests).
+        Assert.Equal("[variables('apiManagementReadsSigningSecret')]", assignment.Node["condition"]!.GetValue<string>());
+        Assert.Equal("[and(parameters('signingSecretReady'), equals(parameters('tokenAlgorithm'), 'HS256'))]",
+            template.Module("keyvault")["variables"]!["apiManagementReadsSigningSecret"]!.GetValue<string>());
     }
 
     [Fact]

@@ -8,14 +8,24 @@ namespace Attestation.Azure.KeyVault;
 /// <summary>
 /// Signing keys from a Key Vault secret (<see cref="KeyVaultKeyVersions{TKeys}"/>): the newest enabled version signs and
 /// verifies, the one created just before it only verifies, and a token whose kid is unknown triggers a rate-limited reload.
+/// In ES256 mode each version holds a P-256 private key (base64 PKCS#8) that is imported once per load and signs in this
+/// process: signing is on every attest and refresh, and Key Vault's sign operation is throttled far below the rate one
+/// instance signs locally (docs/performance.md).
 /// </summary>
 public sealed class KeyVaultSigningKeyProvider : ISigningKeyProvider, IDisposable
 {
     private readonly KeyVaultKeyVersions<SigningKeySet> _keys;
 
-    public KeyVaultSigningKeyProvider(SecretClient client, string secretName, TimeSpan refreshInterval, TimeProvider timeProvider, ILogger<KeyVaultSigningKeyProvider> logger) =>
+    /// <param name="client">The vault.</param>
+    /// <param name="secretName">The secret whose versions are the key versions.</param>
+    /// <param name="refreshInterval">How often the versions are read again.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Receives version names and load failures, never a value.</param>
+    /// <param name="algorithm">What each version holds: an HS256 secret or an ES256 private key.</param>
+    public KeyVaultSigningKeyProvider(SecretClient client, string secretName, TimeSpan refreshInterval, TimeProvider timeProvider,
+        ILogger<KeyVaultSigningKeyProvider> logger, TokenAlgorithm algorithm = TokenAlgorithm.HS256) =>
         _keys = new KeyVaultKeyVersions<SigningKeySet>(client, secretName, "token signing key",
-            (current, previous) => new SigningKeySet(Read(current), previous is { } p ? Read(p) : null),
+            (current, previous) => new SigningKeySet(Read(algorithm, current), previous is { } p ? Read(algorithm, p) : null),
             refreshInterval, timeProvider, logger);
 
     /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
@@ -45,7 +55,9 @@ public sealed class KeyVaultSigningKeyProvider : ISigningKeyProvider, IDisposabl
     /// <exception cref="DependencyUnavailableException">Key Vault cannot be reached, refuses access, or holds no usable secret.</exception>
     public Task<SigningKeySet> RefreshAsync(CancellationToken cancellationToken = default) => _keys.ReloadAsync(cancellationToken);
 
-    private static SigningKey Read(SecretVersion version) =>
-        SigningKey.FromBase64(version.Version, version.Value)
-            ?? throw new InvalidDataException($"Version {version.Version} of the signing secret is not base64 of at least {SigningKey.MinimumLength} bytes.");
+    private static SigningKey Read(TokenAlgorithm algorithm, SecretVersion version) =>
+        SigningKey.Read(algorithm, version.Version, version.Value)
+            ?? throw new InvalidDataException(algorithm == TokenAlgorithm.ES256
+                ? $"Version {version.Version} of the signing secret is not base64 of a P-256 private key in PKCS#8 DER."
+                : $"Version {version.Version} of the signing secret is not base64 of at least {SigningKey.MinimumLength} bytes.");
 }

@@ -21,7 +21,7 @@ public sealed class ChallengeKeyOptionsValidator(bool usesKeyVault, bool product
         }
 
         RotatedKeyOptionsChecks.Check(options, ChallengeKeyOptions.SectionName, usesKeyVault, production,
-            secret => ChallengeKey.FromBase64("check", secret) is not null, ChallengeKey.MinimumLength, errors);
+            secret => ChallengeKey.FromBase64("check", secret) is not null, $"base64 of at least {ChallengeKey.MinimumLength} bytes", errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

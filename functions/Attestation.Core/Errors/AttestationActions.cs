@@ -29,7 +29,8 @@ public static class AttestationActions
             or AttestationErrorCode.AppChanged
             or AttestationErrorCode.DebugTokenUnknown
             or AttestationErrorCode.Unauthenticated
-            or AttestationErrorCode.Forbidden => AttestationAction.FixRequest,
+            or AttestationErrorCode.Forbidden
+            or AttestationErrorCode.NotFound => AttestationAction.FixRequest,
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

@@ -34,4 +34,7 @@ public enum AttestationErrorCode
     /// be re-checked; the device attests again (401).
     /// </summary>
     AttestationRequired,
+
+    /// <summary>The route exists only in another configuration (the well-known routes in HS256 mode) (404).</summary>
+    NotFound,
 }

@@ -21,6 +21,7 @@ public static class AttestationErrorCodes
         AttestationErrorCode.DebugTokenUnknown => "debug_token_unknown",
         AttestationErrorCode.Unauthenticated => "unauthenticated",
         AttestationErrorCode.Forbidden => "forbidden",
+        AttestationErrorCode.NotFound => "not_found",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

@@ -12,9 +12,9 @@ public static class RotatedKeyOptionsChecks
     /// <param name="usesKeyVault">Whether the key is read from Key Vault (its configured versions are then ignored).</param>
     /// <param name="production">Whether production rules apply (the environment is not Development): configured versions are refused.</param>
     /// <param name="isUsableSecret">Whether a configured base64 secret is a usable key.</param>
-    /// <param name="minimumLength">The key length in bytes, for the messages.</param>
+    /// <param name="keyForm">What a usable secret is, for the messages (e.g. "base64 of at least 32 bytes").</param>
     /// <param name="errors">Receives one message per problem.</param>
-    public static void Check(RotatedKeyOptions options, string section, bool usesKeyVault, bool production, Func<string?, bool> isUsableSecret, int minimumLength, List<string> errors)
+    public static void Check(RotatedKeyOptions options, string section, bool usesKeyVault, bool production, Func<string?, bool> isUsableSecret, string keyForm, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(isUsableSecret);
@@ -39,8 +39,8 @@ public static class RotatedKeyOptionsChecks
             return;
         }
 
-        CheckVersion(options.Current, section, "Current", required: true, isUsableSecret, minimumLength, errors);
-        CheckVersion(options.Previous, section, "Previous", required: false, isUsableSecret, minimumLength, errors);
+        CheckVersion(options.Current, section, "Current", required: true, isUsableSecret, keyForm, errors);
+        CheckVersion(options.Previous, section, "Previous", required: false, isUsableSecret, keyForm, errors);
         if (IsGiven(options.Current) && IsGiven(options.Previous)
             && string.Equals(options.Current!.Version, options.Previous!.Version, StringComparison.Ordinal))
         {
@@ -52,7 +52,7 @@ public static class RotatedKeyOptionsChecks
     public static bool IsGiven(ConfiguredKeyVersion? key) =>
         key is not null && (!string.IsNullOrEmpty(key.Version) || !string.IsNullOrEmpty(key.Secret));
 
-    private static void CheckVersion(ConfiguredKeyVersion? key, string section, string which, bool required, Func<string?, bool> isUsableSecret, int minimumLength, List<string> errors)
+    private static void CheckVersion(ConfiguredKeyVersion? key, string section, string which, bool required, Func<string?, bool> isUsableSecret, string keyForm, List<string> errors)
     {
         if (!IsGiven(key))
         {
@@ -71,7 +71,7 @@ public static class RotatedKeyOptionsChecks
 
         if (!isUsableSecret(key.Secret))
         {
-            errors.Add($"{section}:{which}:Secret must be base64 of at least {minimumLength} bytes.");
+            errors.Add($"{section}:{which}:Secret must be {keyForm}.");
         }
     }
 }

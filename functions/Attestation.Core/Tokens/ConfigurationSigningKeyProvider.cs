@@ -7,12 +7,14 @@ public sealed class ConfigurationSigningKeyProvider : ISigningKeyProvider
 {
     private readonly SigningKeySet _keys;
 
-    public ConfigurationSigningKeyProvider(IOptions<SigningKeyOptions> options)
+    /// <param name="options">The configured versions.</param>
+    /// <param name="algorithm">The deployment's algorithm: HS256 secrets or ES256 private keys (base64 PKCS#8, P-256).</param>
+    public ConfigurationSigningKeyProvider(IOptions<SigningKeyOptions> options, TokenAlgorithm algorithm = TokenAlgorithm.HS256)
     {
         ArgumentNullException.ThrowIfNull(options);
         var value = options.Value;
-        var current = value.Current is null ? null : SigningKey.FromBase64(value.Current.Version, value.Current.Secret);
-        var previous = value.Previous is { Version.Length: > 0 } p ? SigningKey.FromBase64(p.Version, p.Secret) : null;
+        var current = value.Current is { Version.Length: > 0 } c ? SigningKey.Read(algorithm, c.Version, c.Secret) : null;
+        var previous = value.Previous is { Version.Length: > 0 } p ? SigningKey.Read(algorithm, p.Version, p.Secret) : null;
         _keys = new SigningKeySet(
             current ?? throw new OptionsValidationException(SigningKeyOptions.SectionName, typeof(SigningKeyOptions), ["Attestation:SigningKey:Current is missing or invalid."]),
             previous);

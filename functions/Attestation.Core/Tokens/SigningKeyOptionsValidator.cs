@@ -5,9 +5,12 @@ namespace Attestation.Core.Tokens;
 
 /// <summary>
 /// Refuses to start without a usable key source; never echoes a secret. In production the key must come from Key Vault: keys in
-/// app settings (and the public sample key above all) are for the local run only.
+/// app settings (and the public sample key above all) are for the local run only. In ES256 mode a configured key must be a
+/// P-256 private key (base64 PKCS#8).
 /// </summary>
-public sealed class SigningKeyOptionsValidator(bool production) : IValidateOptions<SigningKeyOptions>
+/// <param name="production">Whether production rules apply.</param>
+/// <param name="algorithm">The deployment's algorithm (<see cref="TokenOptions.Algorithm"/>), which says what a configured key is.</param>
+public sealed class SigningKeyOptionsValidator(bool production, TokenAlgorithm algorithm = TokenAlgorithm.HS256) : IValidateOptions<SigningKeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, SigningKeyOptions options)
     {
@@ -24,7 +27,9 @@ public sealed class SigningKeyOptionsValidator(bool production) : IValidateOptio
         }
 
         RotatedKeyOptionsChecks.Check(options, SigningKeyOptions.SectionName, usesKeyVault: options.KeyVaultUri is not null, production,
-            secret => SigningKey.FromBase64("check", secret) is not null, SigningKey.MinimumLength, errors);
+            secret => SigningKey.Read(algorithm, "check", secret) is not null,
+            algorithm == TokenAlgorithm.ES256 ? "base64 of a P-256 private key in PKCS#8 DER" : $"base64 of at least {SigningKey.MinimumLength} bytes",
+            errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Attestation.Core.Tokens;
 
 /// <summary>
-/// Signs docs/api.md's token: HS256, <c>kid</c> = the key version, claims iss, aud, sub, app, plat, iat, nbf, exp, jti and
+/// Signs docs/api.md's token: HS256 or ES256 as the key set holds, <c>kid</c> = the key version, claims iss, aud, sub, app, plat, iat, nbf, exp, jti and
 /// (only when bound) pay. Times are whole seconds: some JWT parsers reject fractional ones (docs/quirks.md).
 /// </summary>
 public sealed class TokenIssuer
@@ -16,8 +16,9 @@ public sealed class TokenIssuer
     private readonly IOptions<TokenOptions> _options;
     private readonly TimeProvider _timeProvider;
 
-    // The decoy key lives only in this process's memory and is never published: nobody can verify what it signs.
+    // The decoy keys live only in this process's memory and are never published: nobody can verify what they sign.
     private readonly byte[] _decoySecret = RandomNumberGenerator.GetBytes(SigningKey.MinimumLength);
+    private readonly Lazy<ECDsaSecurityKey> _decoyEcKey = new(() => new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)));
 
     public TokenIssuer(IOptions<TokenOptions> options, TimeProvider timeProvider)
     {
@@ -31,7 +32,7 @@ public sealed class TokenIssuer
     public IssuedToken Issue(SigningKeySet keys, TokenSubject subject)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return Sign(keys.Current.SecurityKey, subject);
+        return Sign(new SigningCredentials(keys.Current.SecurityKey, keys.Current.SecurityAlgorithm), subject);
     }
 
     /// <summary>
@@ -41,10 +42,14 @@ public sealed class TokenIssuer
     public IssuedToken IssueDecoy(SigningKeySet keys, TokenSubject subject)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return Sign(new SymmetricSecurityKey(_decoySecret) { KeyId = keys.Current.Version }, subject);
+        var current = keys.Current;
+        SecurityKey decoy = current.Algorithm == TokenAlgorithm.ES256
+            ? new ECDsaSecurityKey(_decoyEcKey.Value.ECDsa) { KeyId = current.Version }
+            : new SymmetricSecurityKey(_decoySecret) { KeyId = current.Version };
+        return Sign(new SigningCredentials(decoy, current.SecurityAlgorithm), subject);
     }
 
-    private IssuedToken Sign(SymmetricSecurityKey key, TokenSubject subject)
+    private IssuedToken Sign(SigningCredentials credentials, TokenSubject subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var options = _options.Value;
@@ -71,7 +76,7 @@ public sealed class TokenIssuer
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             Claims = claims,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = credentials,
             TokenType = "JWT",
         };
 

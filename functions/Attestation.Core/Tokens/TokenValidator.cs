@@ -9,7 +9,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Attestation.Core.Tokens;
 
 /// <summary>
-/// Checks docs/api.md's token: HS256 only, <c>kid</c> naming the current or previous key version and nothing else, issuer,
+/// Checks docs/api.md's token: the deployment's one algorithm only (<see cref="TokenOptions.Algorithm"/>; never <c>none</c>,
+/// never the other one), <c>kid</c> naming the current or previous key version and nothing else, issuer,
 /// audience, lifetime at the injected clock, and the optional binding.
 /// </summary>
 /// <remarks>
@@ -142,13 +143,22 @@ public sealed class TokenValidator
     private TokenValidationParameters CreateParameters(SigningKeySet keys)
     {
         var options = _options.Value;
+
+        // The algorithm is pinned to the deployment's, not taken from the keys or the token header: keys of the other
+        // algorithm (a misconfigured vault) then verify nothing, rather than widening what is accepted.
+        var algorithm = options.Algorithm == TokenAlgorithm.ES256 ? SecurityAlgorithms.EcdsaSha256 : SecurityAlgorithms.HmacSha256;
+        if (keys.Algorithm != options.Algorithm)
+        {
+            return NothingVerifies(options, algorithm);
+        }
+
         SecurityKey[] current = [keys.Current.SecurityKey];
         SecurityKey[] previous = keys.Previous is { } key ? [key.SecurityKey] : [];
         return new TokenValidationParameters
         {
             ValidIssuer = options.Issuer,
             ValidAudience = options.Audience,
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidAlgorithms = [algorithm],
             ValidTypes = ["JWT"],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
@@ -167,6 +177,17 @@ public sealed class TokenValidator
             LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, options.ClockSkew),
         };
     }
+
+    private TokenValidationParameters NothingVerifies(TokenOptions options, string algorithm) => new()
+    {
+        ValidIssuer = options.Issuer,
+        ValidAudience = options.Audience,
+        ValidAlgorithms = [algorithm],
+        RequireSignedTokens = true,
+        TryAllIssuerSigningKeys = false,
+        IssuerSigningKeyResolver = (_, _, _, _) => [],
+        LifetimeValidator = (notBefore, expires, _, _) => CheckLifetime(notBefore, expires, options.ClockSkew),
+    };
 
     /// <summary>The token's <c>kid</c> when no loaded key has it (a rotation this instance may have missed), else null.</summary>
     private static string? UnknownKeyIdOf(string token, SigningKeySet keys)

@@ -14,18 +14,25 @@ internal sealed class ApiResult : IActionResult
     private readonly object? _body;
     private readonly string _contentType;
     private readonly TimeSpan? _retryAfter;
+    private readonly string _cacheControl;
 
-    private ApiResult(int status, object? body, string contentType, TimeSpan? retryAfter)
+    private ApiResult(int status, object? body, string contentType, TimeSpan? retryAfter, string cacheControl = "no-store")
     {
         Status = status;
         _body = body;
         _contentType = contentType;
         _retryAfter = retryAfter;
+        _cacheControl = cacheControl;
     }
 
     public int Status { get; }
 
     public static ApiResult Json(int status, object body, TimeSpan? retryAfter = null) => new(status, body, "application/json; charset=utf-8", retryAfter);
+
+    /// <summary>A 200 that caches may keep for <paramref name="maxAge"/> (public documents such as the JWKS).</summary>
+    public static ApiResult Cacheable(object body, TimeSpan maxAge) =>
+        new(StatusCodes.Status200OK, body, "application/json; charset=utf-8", null,
+            $"public, max-age={(int)maxAge.TotalSeconds}");
 
     /// <summary>A 204 with no body.</summary>
     public static ApiResult NoContent() => new(StatusCodes.Status204NoContent, null, "", null);
@@ -38,7 +45,7 @@ internal sealed class ApiResult : IActionResult
         ArgumentNullException.ThrowIfNull(context);
         var response = context.HttpContext.Response;
         response.StatusCode = Status;
-        response.Headers.CacheControl = "no-store";
+        response.Headers.CacheControl = _cacheControl;
         if (_body is null)
         {
             return;

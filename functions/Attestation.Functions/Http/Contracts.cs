@@ -23,3 +23,11 @@ internal sealed record VerifyInvalidResponse(bool Valid, string Reason);
 internal sealed record HealthResponse(string Status);
 
 internal sealed record ProblemResponse(string Type, string Title, int Status, string Detail, string Code, string Action);
+
+// OpenID Connect Discovery 1.0 §3 names, which are snake_case.
+internal sealed record OpenIdConfigurationResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("issuer")] string Issuer,
+    [property: System.Text.Json.Serialization.JsonPropertyName("jwks_uri")] string JwksUri,
+    [property: System.Text.Json.Serialization.JsonPropertyName("id_token_signing_alg_values_supported")] IReadOnlyList<string> IdTokenSigningAlgValuesSupported);
+
+internal sealed record JwksResponse(IReadOnlyList<Attestation.Core.Tokens.PublicSigningKey> Keys);

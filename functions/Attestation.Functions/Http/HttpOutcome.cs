@@ -69,6 +69,7 @@ internal static partial class HttpOutcome
             AttestationErrorCode.DebugTokenUnknown => (StatusCodes.Status404NotFound, "Unknown debug token"),
             AttestationErrorCode.Unauthenticated => (StatusCodes.Status401Unauthorized, "Unauthenticated"),
             AttestationErrorCode.Forbidden => (StatusCodes.Status403Forbidden, "Forbidden"),
+            AttestationErrorCode.NotFound => (StatusCodes.Status404NotFound, "Not found"),
             _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
         };
 

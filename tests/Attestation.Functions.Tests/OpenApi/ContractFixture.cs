@@ -10,7 +10,8 @@ internal sealed record Exchange(HttpResponseMessage Response, JsonElement? Reque
 
 /// <summary>
 /// The backends the contract flows run against: one with the fake Entra ID (admin routes, verify by token or key), and,
-/// made on first use, one on an Azurite of its own whose connections are cut, for the 503s.
+/// made on first use, one on an Azurite of its own whose connections are cut, for the 503s, and one in ES256 mode, for
+/// the well-known routes.
 /// </summary>
 public sealed class ContractFixture : IAsyncLifetime
 {
@@ -22,6 +23,7 @@ public sealed class ContractFixture : IAsyncLifetime
 
     private readonly EntraIdBackendFixture _entraId = new();
     private readonly Lazy<Task<(AzuriteProcess Azurite, RunningBackend Backend)>> _outage = new(StartOutageAsync);
+    private readonly Lazy<Task<RunningBackend>> _es256 = new(StartEs256Async);
 
     public EntraIdBackendFixture EntraId => _entraId;
 
@@ -38,7 +40,26 @@ public sealed class ContractFixture : IAsyncLifetime
             await azurite.DisposeAsync();
         }
 
+        if (_es256.IsValueCreated)
+        {
+            await (await _es256.Value).DisposeAsync();
+        }
+
         await _entraId.DisposeAsync();
+    }
+
+    /// <summary>A backend in ES256 mode, with a development key made for this run (started on first use).</summary>
+    internal Task<RunningBackend> Es256BackendAsync() => _es256.Value;
+
+    private static Task<RunningBackend> StartEs256Async()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return RunningBackend.StartAsync(settings:
+        [
+            "--Attestation:Token:Algorithm=ES256",
+            "--Attestation:SigningKey:Current:Version=es-1",
+            $"--Attestation:SigningKey:Current:Secret={Convert.ToBase64String(key.ExportPkcs8PrivateKey())}",
+        ]);
     }
 
     /// <summary>A backend whose storage does not answer (started on first use, its Azurite interrupted before any request).</summary>

@@ -137,6 +137,16 @@ internal static class ContractFlows
             return await ContractFixture.SendAsync(backend.Client, HttpMethod.Post, "/api/v1/verify", new { token, consume = true });
         }),
 
+        // Platform: the well-known routes, served in ES256 mode only.
+        new("openid-configuration in ES256 mode", "GET /.well-known/openid-configuration", 200, async f =>
+            await ContractFixture.SendAsync((await f.Es256BackendAsync()).Anonymous, HttpMethod.Get, "/api/.well-known/openid-configuration")),
+        new("jwks in ES256 mode", "GET /.well-known/jwks.json", 200, async f =>
+            await ContractFixture.SendAsync((await f.Es256BackendAsync()).Anonymous, HttpMethod.Get, "/api/.well-known/jwks.json")),
+        new("openid-configuration in HS256 mode", "GET /.well-known/openid-configuration", 404, f =>
+            ContractFixture.SendAsync(f.Backend.Anonymous, HttpMethod.Get, "/api/.well-known/openid-configuration")),
+        new("jwks in HS256 mode", "GET /.well-known/jwks.json", 404, f =>
+            ContractFixture.SendAsync(f.Backend.Anonymous, HttpMethod.Get, "/api/.well-known/jwks.json")),
+
         // Platform: health.
         new("health", "GET /health", 200, f => ContractFixture.SendAsync(f.Backend.Anonymous, HttpMethod.Get, "/api/health")),
         new("health while storage is down", "GET /health", 503, async f =>
@@ -231,17 +241,6 @@ internal static class ContractFlows
         new("delete an unknown debug token", "DELETE /v1/admin/apps/{appId}/debug-tokens/{tokenId}", 404, f =>
             f.AdminAsync(HttpMethod.Delete, $"/api/v1/admin/apps/{Demo}/debug-tokens/{Binding("never issued")}")),
     ];
-
-    /// <summary>
-    /// Operations docs/openapi.yaml documents ahead of the code on this branch (docs/api.md: well-known routes, issue 12).
-    /// <see cref="OpenApiDocumentTests"/> fails once the backend serves one of them: whoever merges the routes removes it
-    /// here and adds its flows above (200 in ES256 mode, 404 <c>not_found</c> in HS256 mode).
-    /// </summary>
-    public static IReadOnlySet<string> DocumentedAheadOfTheCode { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "GET /.well-known/openid-configuration",
-        "GET /.well-known/jwks.json",
-    };
 
     public static ContractFlow Named(string name) => All.Single(f => f.Name == name);
 
