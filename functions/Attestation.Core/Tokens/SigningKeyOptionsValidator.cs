@@ -5,7 +5,8 @@ namespace Attestation.Core.Tokens;
 
 /// <summary>
 /// Refuses to start without a usable key source; never echoes a secret. In production the key must come from Key Vault: keys in
-/// app settings (and the public sample key above all) are for the local run only.
+/// app settings (and the public sample key above all) are for the local run only, so a configured version stops the start there
+/// even beside a vault, rather than being silently ignored (as <see cref="Challenges.ChallengeKeyOptionsValidator"/> does).
 /// </summary>
 public sealed class SigningKeyOptionsValidator(bool production) : IValidateOptions<SigningKeyOptions>
 {
@@ -21,6 +22,10 @@ public sealed class SigningKeyOptionsValidator(bool production) : IValidateOptio
         if (options.KeyVaultUri is null && production)
         {
             errors.Add("Attestation:SigningKey:KeyVaultUri is required in production: the token signing key must come from Key Vault, not from app settings.");
+        }
+        else if (production && (RotatedKeyOptionsChecks.IsGiven(options.Current) || RotatedKeyOptionsChecks.IsGiven(options.Previous)))
+        {
+            errors.Add("Attestation:SigningKey:Current and Previous are refused in production: the token signing key must come from Key Vault, not from app settings.");
         }
 
         RotatedKeyOptionsChecks.Check(options, SigningKeyOptions.SectionName, usesKeyVault: options.KeyVaultUri is not null, production,
