@@ -15,18 +15,18 @@ namespace Attestation.Functions.Tests;
 /// Issue 15, finding 7: every operation that writes more than once, with storage cut just before its later write
 /// (<see cref="StorageCut"/>), so the earlier writes have landed. Storage keeps its data through the cut, so what the
 /// operation left behind is read back afterwards: it must be a state the contract allows, never a half change that a retry
-/// cannot finish. <see cref="StorageOutageTests"/> covers a cut before the first write (attest, refresh, consume).
+/// cannot finish. <see cref="StorageOutageTests"/> covers a cut before the first write (attest, refresh, consume). The tests
+/// share one Azurite (a process start is slow on a loaded machine), each with its own tables, and run one at a time.
 /// </summary>
-public sealed class StorageOutageBetweenWritesTests : IAsyncLifetime
+public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTests.OwnAzurite own) : IAsyncLifetime, IClassFixture<StorageOutageBetweenWritesTests.OwnAzurite>
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private AzuriteProcess _azurite = null!;
+    private readonly AzuriteProcess _azurite = own.Azurite;
     private StorageCut _cut = null!;
     private RunningBackend _backend = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartAsync();
         _cut = new StorageCut(_azurite);
         var clientOptions = TableStorage.CreateClientOptions();
         clientOptions.AddPolicy(_cut, global::Azure.Core.HttpPipelinePosition.PerRetry);
@@ -35,8 +35,19 @@ public sealed class StorageOutageBetweenWritesTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // A test that failed between its cut and its resume must not leave the next one without storage.
+        _azurite.Resume();
         await _backend.DisposeAsync();
-        await _azurite.DisposeAsync();
+    }
+
+    /// <summary>An Azurite of this class's own: a cut interrupts every connection to it.</summary>
+    public sealed class OwnAzurite : IAsyncLifetime
+    {
+        public AzuriteProcess Azurite { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Azurite = await AzuriteProcess.StartAsync();
+
+        public async Task DisposeAsync() => await Azurite.DisposeAsync();
     }
 
     private DeviceAdministration Devices => _backend.Services.GetRequiredService<DeviceAdministration>();
