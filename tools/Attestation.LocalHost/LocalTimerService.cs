@@ -7,9 +7,9 @@ namespace Attestation.LocalHost;
 
 /// <summary>
 /// Runs the timer-triggered functions at the period of their schedule (the simple every-N-minutes form; others run every
-/// 15 minutes, said in the log).
+/// 15 minutes, said in the log), on the backend's <see cref="TimeProvider"/>, so a test can drive the schedule.
 /// </summary>
-public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceProvider services, ILogger<LocalTimerService> logger) : BackgroundService
+public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceProvider services, TimeProvider timeProvider, ILogger<LocalTimerService> logger) : BackgroundService
 {
     private static readonly TimeSpan DefaultPeriod = TimeSpan.FromMinutes(15);
 
@@ -19,8 +19,8 @@ public sealed partial class LocalTimerService(FunctionCatalog catalog, IServiceP
     private async Task RunAsync(TimerFunction timer, CancellationToken stoppingToken)
     {
         var period = FunctionCatalog.SimplePeriod(timer.Schedule) ?? DefaultPeriod;
+        using var ticks = new PeriodicTimer(period, timeProvider);
         LogScheduled(timer.Name, timer.Schedule, period);
-        using var ticks = new PeriodicTimer(period);
         try
         {
             while (await ticks.WaitForNextTickAsync(stoppingToken))

@@ -40,7 +40,10 @@ internal static class ExpiringMarkers
         return storage.TryInsertAsync(table, marker, cancellationToken);
     }
 
-    /// <summary>Deletes the partitions of slots that ended at or before <paramref name="now"/>, at most <see cref="MaxRowsPerRun"/> rows.</summary>
+    /// <summary>
+    /// Deletes the partitions of slots that ended at or before <paramref name="now"/>, at most
+    /// <see cref="TableStorage.MaxExpiredRowsPerRun"/> rows (<see cref="MaxRowsPerRun"/>).
+    /// </summary>
     /// <exception cref="Core.Errors.DependencyUnavailableException">Storage cannot be reached.</exception>
     public static Task<int> DeleteExpiredAsync(TableStorage storage, string table, DateTimeOffset now, CancellationToken cancellationToken) =>
         storage.RunAsync(table, async client =>
@@ -48,10 +51,11 @@ internal static class ExpiringMarkers
             // Every slot whose key sorts below the current slot's has ended. The range query reads only rows of those slots
             // (the table is ordered by partition key), and only the first one, to name the oldest partition.
             var current = PartitionOf(now);
+            var cap = storage.MaxExpiredRowsPerRun;
             var deleted = 0;
 
             // Bounded in rounds too, so that rows another instance keeps deleting under this one cannot keep it looping.
-            for (var round = 0; deleted < MaxRowsPerRun && round < MaxRowsPerRun / MaxRowsPerTransaction; round++)
+            for (var round = 0; deleted < cap && round < Math.Max(1, cap / MaxRowsPerTransaction); round++)
             {
                 var oldest = await FirstAsync(client, TableClient.CreateQueryFilter($"PartitionKey lt {current}"), cancellationToken).ConfigureAwait(false);
                 if (oldest is null)
@@ -59,7 +63,7 @@ internal static class ExpiringMarkers
                     break;
                 }
 
-                var rows = await RowKeysAsync(client, oldest, Math.Min(MaxRowsPerRun - deleted, 1_000), cancellationToken).ConfigureAwait(false);
+                var rows = await RowKeysAsync(client, oldest, Math.Min(cap - deleted, 1_000), cancellationToken).ConfigureAwait(false);
                 foreach (var batch in rows.Chunk(MaxRowsPerTransaction))
                 {
                     try

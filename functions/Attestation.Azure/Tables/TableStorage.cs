@@ -32,6 +32,12 @@ public sealed class TableStorage
         _prefix = tablePrefix ?? "";
     }
 
+    /// <summary>
+    /// The most expired markers one clean-up run deletes per table: <see cref="ExpiringMarkers.MaxRowsPerRun"/>. Tests lower it
+    /// to reach the cap through the whole timer path without first writing ten thousand rows.
+    /// </summary>
+    internal int MaxExpiredRowsPerRun { get; init; } = ExpiringMarkers.MaxRowsPerRun;
+
     /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
     public static TableClientOptions CreateClientOptions()
     {

@@ -148,29 +148,44 @@ public sealed partial class AppAdministration(
             throw AttestationException.InvalidRequest("The debug token id must be the base64url SHA-256 returned when the token was created.");
         }
 
+        // The device first, then the hash. Should storage fail between the two, the token is still listed and its device
+        // already refused, so a retry finds the token and finishes; the other order would leave a live device behind a token
+        // that a retry calls unknown.
+        var current = await GetAsync(appId, cancellationToken).ConfigureAwait(false);
+        if (!current.Configuration.DebugTokenSha256.Any(entry => IsDebugToken(entry, hash)))
+        {
+            throw DebugTokenUnknown();
+        }
+
+        var deviceId = Base64Flexible.ToBase64Url(hash);
+        await devices.TrySetStatusAsync(appId, deviceId, DeviceStatus.Revoked, cancellationToken).ConfigureAwait(false);
         await ChangeAsync(appId, app =>
         {
             var removed = 0;
             for (var i = app.DebugTokenSha256.Count - 1; i >= 0; i--)
             {
-                var entry = app.DebugTokenSha256[i];
-                if (entry.Length == 64 && entry.All(char.IsAsciiHexDigit) && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry), hash))
+                if (IsDebugToken(app.DebugTokenSha256[i], hash))
                 {
                     app.DebugTokenSha256.RemoveAt(i);
                     removed++;
                 }
             }
 
+            // Another revocation of the same token came first; it revoked the device as this call did.
             if (removed == 0)
             {
-                throw new AttestationException(AttestationErrorCode.DebugTokenUnknown, "The app has no debug token with this id.");
+                throw DebugTokenUnknown();
             }
         }, cancellationToken).ConfigureAwait(false);
 
-        var deviceId = Base64Flexible.ToBase64Url(hash);
-        await devices.TrySetStatusAsync(appId, deviceId, DeviceStatus.Revoked, cancellationToken).ConfigureAwait(false);
         LogDebugTokenRevoked(appId, deviceId);
     }
+
+    private static bool IsDebugToken(string entry, byte[] hash) =>
+        entry.Length == 64 && entry.All(char.IsAsciiHexDigit) && CryptographicOperations.FixedTimeEquals(Convert.FromHexString(entry), hash);
+
+    private static AttestationException DebugTokenUnknown() =>
+        new(AttestationErrorCode.DebugTokenUnknown, "The app has no debug token with this id.");
 
     /// <summary>Read, change, validate, write conditionally; again from the read when another writer came first.</summary>
     private async Task ChangeAsync(string appId, Action<AppPolicyConfiguration> change, CancellationToken cancellationToken)

@@ -5,8 +5,9 @@ namespace Attestation.Core.Tokens;
 
 /// <summary>
 /// Refuses to start without a usable key source; never echoes a secret. In production the key must come from Key Vault: keys in
-/// app settings (and the public sample key above all) are for the local run only. In ES256 mode a configured key must be a
-/// P-256 private key (base64 PKCS#8).
+/// app settings (and the public sample key above all) are for the local run only, so a configured version stops the start there
+/// even beside a vault, rather than being silently ignored (as <see cref="Challenges.ChallengeKeyOptionsValidator"/> does). In
+/// ES256 mode a configured key must be a P-256 private key (base64 PKCS#8).
 /// </summary>
 /// <param name="production">Whether production rules apply.</param>
 /// <param name="algorithm">The deployment's algorithm (<see cref="TokenOptions.Algorithm"/>), which says what a configured key is.</param>
@@ -24,6 +25,10 @@ public sealed class SigningKeyOptionsValidator(bool production, TokenAlgorithm a
         if (options.KeyVaultUri is null && production)
         {
             errors.Add("Attestation:SigningKey:KeyVaultUri is required in production: the token signing key must come from Key Vault, not from app settings.");
+        }
+        else if (production && (RotatedKeyOptionsChecks.IsGiven(options.Current) || RotatedKeyOptionsChecks.IsGiven(options.Previous)))
+        {
+            errors.Add("Attestation:SigningKey:Current and Previous are refused in production: the token signing key must come from Key Vault, not from app settings.");
         }
 
         RotatedKeyOptionsChecks.Check(options, SigningKeyOptions.SectionName, usesKeyVault: options.KeyVaultUri is not null, production,

@@ -69,6 +69,20 @@ public class SigningKeyTests
     }
 
     [Fact]
+    public void InProductionAKeyConfiguredBesideAVaultIsRefusedNotIgnored()
+    {
+        var secret = Convert.ToBase64String(new byte[32]);
+        var options = new SigningKeyOptions { KeyVaultUri = new Uri("https://kv-example.vault.azure.net/"), Previous = new ConfiguredKeyVersion { Version = "v1", Secret = secret } };
+
+        Assert.True(new SigningKeyOptionsValidator(production: false).Validate(null, options).Succeeded);
+        var inProduction = new SigningKeyOptionsValidator(production: true).Validate(null, options);
+
+        Assert.True(inProduction.Failed);
+        Assert.Contains("Attestation:SigningKey:Current and Previous are refused in production", inProduction.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, inProduction.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ASecretWithStrayBitsIsRefusedNotThrown()
     {
         Assert.Null(SigningKey.FromBase64("v1", new string('A', 42) + "B"));
