@@ -212,7 +212,8 @@ public sealed class AttestationTokenSourceTests : IDisposable
             _clock.Advance(due);
         }
 
-        var refused = await Assert.ThrowsAsync<AttestationException>(() => pending);
+        // Bounded so that a source that kept waiting fails this test (a TimeoutException) instead of hanging it.
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => pending.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)], waits);
         Assert.Equal(AttestationAction.RetryLater, refused.Action);
         Assert.Equal(4, _backend.Count(Attest));
