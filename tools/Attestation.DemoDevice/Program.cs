@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Attestation.Client;
 
-// Acts as a device with the debug provider against a running backend (scripts/run-local.sh):
+// Acts as a device with the client library's debug provider against a running backend (scripts/run-local.sh):
 // challenge -> attest (token bound to a user session) -> verify -> refresh -> verify consume, twice.
 // Usage: dotnet run --project tools/Attestation.DemoDevice -- [--url http://127.0.0.1:7071] [--app com.contoso.demo] [--debug-token local-debug-token]
 //        [--verify-key KEY]  (verify is for API backends: with a verify key configured it takes one, sent as a function key;
@@ -11,45 +10,42 @@ using System.Text.Json;
 var options = ReadOptions(args);
 using var http = new HttpClient { BaseAddress = new Uri(options["--url"]) };
 const string Session = "Bearer demo-user-session";
-var binding = Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes(Session)));
+var binding = ChallengeBytes.Binding(Session);
 var failures = 0;
+
+// The device's side goes through the library, one protocol call per step so that each can be shown; an app would ask
+// AttestationTokenSource for a token and let it choose between attest and refresh.
+var service = new AttestationServiceClient(http, http.BaseAddress, options["--app"]);
+var device = new DebugAttestationProvider(options["--debug-token"]);
 
 try
 {
     Step("1. challenge");
-    var challenge = await PostAsync("/api/v1/challenge", new { appId = options["--app"] });
-    Show(challenge);
+    Console.WriteLine("POST /api/v1/challenge");
+    var challenge = await service.GetChallengeAsync();
+    Console.WriteLine($"   challenge: {challenge}");
 
     Step("2. attest (debug provider, token bound to the user's session)");
-    var attested = await PostAsync("/api/v1/attest", new
-    {
-        appId = options["--app"],
-        platform = "debug",
-        challenge = challenge.GetProperty("challenge").GetString(),
-        binding,
-        evidence = new { debugToken = options["--debug-token"] },
-    });
-    Show(attested);
-    var deviceId = attested.GetProperty("deviceId").GetString();
+    Console.WriteLine("POST /api/v1/attest");
+    var attested = await service.AttestAsync(challenge, await device.AttestAsync(challenge, CancellationToken.None), binding);
+    ShowToken(attested);
 
     Step("3. verify, as an API would, with the session it received");
-    var verified = await PostAsync("/api/v1/verify", new { token = attested.GetProperty("token").GetString(), binding = Session });
+    var verified = await PostAsync("/api/v1/verify", new { token = attested.Value, binding = Session });
     Show(verified);
     Expect(verified.GetProperty("valid").GetBoolean(), "the attested token verifies");
 
     Step("4. refresh with a new challenge");
-    var second = await PostAsync("/api/v1/challenge", new { appId = options["--app"] });
-    var refreshed = await PostAsync("/api/v1/token/refresh", new
-    {
-        appId = options["--app"],
-        deviceId,
-        challenge = second.GetProperty("challenge").GetString(),
-        proof = new { debugToken = options["--debug-token"] },
-    });
-    Show(refreshed);
+    Console.WriteLine("POST /api/v1/challenge");
+    var second = await service.GetChallengeAsync();
+    Console.WriteLine("POST /api/v1/token/refresh");
+    var proof = await device.ProveAsync(attested.DeviceId, second, CancellationToken.None)
+        ?? throw new InvalidOperationException("The debug provider always refreshes.");
+    var refreshed = await service.RefreshAsync(attested.DeviceId, second, proof);
+    ShowToken(refreshed);
 
     Step("5. verify the refreshed token as single use, twice");
-    var token = refreshed.GetProperty("token").GetString();
+    var token = refreshed.Value;
     var first = await PostAsync("/api/v1/verify", new { token, consume = true });
     Show(first);
     var again = await PostAsync("/api/v1/verify", new { token, consume = true });
@@ -61,6 +57,11 @@ catch (HttpRequestException unreachable)
 {
     Console.Error.WriteLine($"The backend at {options["--url"]} did not answer ({unreachable.Message}). Start it with scripts/run-local.sh.");
     return 2;
+}
+catch (AttestationException refused)
+{
+    Console.Error.WriteLine($"{refused.Message} Next: {refused.Action?.ToString() ?? "none readable"}.");
+    return 1;
 }
 catch (DemoStepException refused)
 {
@@ -103,6 +104,13 @@ void Expect(bool condition, string what)
 
 static void Step(string title) => Console.WriteLine($"\n{title}");
 
+static void ShowToken(AttestationToken token)
+{
+    Console.WriteLine($"   token: {(token.Value.Length > 40 ? token.Value[..40] + "..." : token.Value)}");
+    Console.WriteLine($"   expiresAt: {token.ExpiresAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+    Console.WriteLine($"   deviceId: {token.DeviceId}");
+}
+
 static void Show(JsonElement body)
 {
     foreach (var property in body.EnumerateObject())
@@ -111,8 +119,6 @@ static void Show(JsonElement body)
         Console.WriteLine($"   {property.Name}: {(property.Name == "token" && value.Length > 40 ? value[..40] + "..." : value)}");
     }
 }
-
-static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
 static Dictionary<string, string> ReadOptions(string[] args)
 {
