@@ -36,8 +36,8 @@ public static class SampleApi
             {
                 section.Bind(options);
 
-                // A JWKS (ES256) given on top of the defaults replaces the development key rather than adding a second source.
-                if (options.JwksUri is not null)
+                // A JWKS (ES256) or a vault given on top of the defaults replaces the development key rather than adding a second source.
+                if (options.JwksUri is not null || options.KeyVaultUri is not null)
                 {
                     options.SigningKeys.Clear();
                 }
