@@ -132,6 +132,9 @@ param tokenClockSkewSeconds int = 0
 @description('Header that carries the attestation token to a protected API.')
 param tokenHeaderName string = 'Attestation-Token'
 
+@description('Whether the edge refuses requests without a valid attestation token (named value attestation-token-enforce). False is a rollout mode: requests go through with Attestation-Token-Enforcement: off, and the API behind (Attestation.AspNetCore with Enforce false) logs and counts what would be refused.')
+param tokenEnforce bool = true
+
 @description('Calls a minute per client IP to the attestation API (SKUs other than Consumption).')
 @minValue(1)
 param attestationCallsPerMinute int = 60
@@ -345,6 +348,7 @@ module apiManagement 'modules/api-management.bicep' = {
     tokenAlgorithm: tokenAlgorithm
     openIdConfigurationUrl: openIdConfigurationUrl
     tokenHeaderName: tokenHeaderName
+    tokenEnforce: tokenEnforce
     tokenClockSkewSeconds: tokenClockSkewSeconds
     edgeId: edgeId
     attestationCallsPerMinute: attestationCallsPerMinute

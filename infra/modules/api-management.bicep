@@ -82,6 +82,9 @@ param tokenAudience string
 @description('Header that carries the attestation token to a protected API.')
 param tokenHeaderName string
 
+@description('Whether the token fragments refuse requests (true) or let them through marked Attestation-Token-Enforcement: off (false, a rollout mode).')
+param tokenEnforce bool
+
 @description('Clock skew, in seconds, that validate-jwt tolerates.')
 @minValue(0)
 @maxValue(300)
@@ -119,6 +122,7 @@ var plainNamedValues = {
   'attestation-token-issuer': tokenIssuer
   'attestation-token-audience': tokenAudience
   'attestation-token-header': tokenHeaderName
+  'attestation-token-enforce': tokenEnforce ? 'true' : 'false'
   'attestation-token-clock-skew': string(tokenClockSkewSeconds)
   'attestation-calls-per-minute': string(attestationCallsPerMinute)
   'attestation-device-calls-per-minute': string(deviceCallsPerMinute)

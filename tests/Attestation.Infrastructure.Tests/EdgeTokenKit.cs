@@ -65,6 +65,7 @@ public sealed class EdgeTokenKit
         ["attestation-token-issuer"] = Issuer,
         ["attestation-token-audience"] = Audience,
         ["attestation-token-header"] = HeaderName,
+        ["attestation-token-enforce"] = "true",
         ["attestation-token-clock-skew"] = ClockSkewSeconds,
         ["attestation-signing-key-current"] = CurrentSecret,
         ["attestation-signing-key-previous"] = PreviousSecret,

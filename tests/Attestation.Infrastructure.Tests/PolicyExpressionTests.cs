@@ -47,7 +47,7 @@ public sealed class PolicyExpressionTests
     {
         var files = Expressions().Select(row => (string)row[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["attestation-token-problem.xml", "check-attestation-token-binding.xml", "per-device-rate-limit.xml", "per-ip-rate-limit.xml"], files);
+        Assert.Equal(["attestation-token-problem.xml", "check-attestation-token-binding.xml", "per-device-rate-limit.xml", "per-ip-rate-limit.xml", "validate-attestation-token.xml"], files);
     }
 
     [Fact]
