@@ -25,6 +25,6 @@ internal static class AttestationProblems
         return response.WriteAsync(JsonSerializer.Serialize(problem, JsonSerializerOptions.Web));
     }
 
-    /// <param name="Action">What the app does next (docs/api.md, "What the app does next").</param>
+    // Action: what the app does next (docs/api.md, "What the app does next").
     internal sealed record Problem(string Type, string Title, int Status, string Detail, string Code, string Action);
 }
