@@ -26,25 +26,16 @@ public sealed class Es256EndToEndTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        string[] args =
-        [
-            $"--LocalHost:Settings={Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")}",
-            $"--Attestation:Storage:ConnectionString={await SharedAzurite.GetConnectionStringAsync()}",
-            $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
+        (_backend, _attestation) = await LocalBackend.StartAsync(
             "--Attestation:Token:Algorithm=ES256",
             "--Attestation:SigningKey:Current:Version=local-es256-1",
-            $"--Attestation:SigningKey:Current:Secret={Convert.ToBase64String(key.ExportPkcs8PrivateKey())}",
-            "--urls=http://127.0.0.1:0",
-        ];
-        _backend = LocalFunctionsHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-        await _backend.StartAsync();
-        _attestation = new HttpClient { BaseAddress = AddressOf(_backend) };
+            $"--Attestation:SigningKey:Current:Secret={Convert.ToBase64String(key.ExportPkcs8PrivateKey())}");
 
         _sample = SampleApi.SampleApi.Build(
-            ["--urls=http://127.0.0.1:0", $"--AttestationToken:JwksUri={new Uri(AddressOf(_backend), "/api/.well-known/jwks.json")}"],
+            ["--urls=http://127.0.0.1:0", $"--AttestationToken:JwksUri={new Uri(LocalBackend.AddressOf(_backend), "/api/.well-known/jwks.json")}"],
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _sample.StartAsync();
-        _api = new HttpClient { BaseAddress = AddressOf(_sample) };
+        _api = new HttpClient { BaseAddress = LocalBackend.AddressOf(_sample) };
     }
 
     public async Task DisposeAsync()
@@ -102,16 +93,8 @@ public sealed class Es256EndToEndTests : IAsyncLifetime, IDisposable
         await ProtectedApi.AssertRefusedAsync(response);
     }
 
-    private async Task<(string Token, string DeviceId)> AttestAsync(string appId, string debugToken = "local-debug-token")
-    {
-        using var challengeResponse = await _attestation.PostAsJsonAsync("/api/v1/challenge", new { appId });
-        challengeResponse.EnsureSuccessStatusCode();
-        var challenge = (await challengeResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challenge").GetString();
-        using var response = await _attestation.PostAsJsonAsync("/api/v1/attest", new { appId, platform = "debug", challenge, evidence = new { debugToken } });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("token").GetString()!, body.GetProperty("deviceId").GetString()!);
-    }
+    private Task<(string Token, string DeviceId)> AttestAsync(string appId, string debugToken = "local-debug-token") =>
+        LocalBackend.AttestAsync(_attestation, appId, debugToken);
 
     private async Task<HttpResponseMessage> WhoAmIAsync(string token)
     {
@@ -121,7 +104,4 @@ public sealed class Es256EndToEndTests : IAsyncLifetime, IDisposable
     }
 
     private static byte[] Base64UrlDecode(string text) => Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/').PadRight((text.Length + 3) / 4 * 4, '='));
-
-    private static Uri AddressOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }

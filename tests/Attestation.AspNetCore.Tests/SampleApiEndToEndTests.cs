@@ -30,17 +30,8 @@ public sealed class SampleApiEndToEndTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        string[] args =
-        [
-            $"--LocalHost:Settings={Path.Combine(RepositoryPaths.Root, "local.settings.sample.json")}",
-            $"--Attestation:Storage:ConnectionString={await SharedAzurite.GetConnectionStringAsync()}",
-            $"--Attestation:Storage:TablePrefix={SharedAzurite.NewTablePrefix()}",
-            $"--Attestation:Auth:VerifyKeySha256:0={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(VerifyKey)))}",
-            "--urls=http://127.0.0.1:0",
-        ];
-        _backend = LocalFunctionsHost.Build(args, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-        await _backend.StartAsync();
-        _attestation = new HttpClient { BaseAddress = AddressOf(_backend) };
+        (_backend, _attestation) = await LocalBackend.StartAsync(
+            $"--Attestation:Auth:VerifyKeySha256:0={Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(VerifyKey)))}");
         (_sample, _api) = await StartSampleAsync();
     }
 
@@ -163,19 +154,11 @@ public sealed class SampleApiEndToEndTests : IAsyncLifetime, IDisposable
             configure?.Invoke(builder);
         });
         await app.StartAsync();
-        return (app, new HttpClient { BaseAddress = AddressOf(app) });
+        return (app, new HttpClient { BaseAddress = LocalBackend.AddressOf(app) });
     }
 
-    private async Task<(string Token, string DeviceId)> AttestAsync(string appId, string debugToken = "local-debug-token", string? binding = null)
-    {
-        using var challengeResponse = await _attestation.PostAsJsonAsync("/api/v1/challenge", new { appId });
-        challengeResponse.EnsureSuccessStatusCode();
-        var challenge = (await challengeResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("challenge").GetString();
-        using var response = await _attestation.PostAsJsonAsync("/api/v1/attest", new { appId, platform = "debug", challenge, binding, evidence = new { debugToken } });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (body.GetProperty("token").GetString()!, body.GetProperty("deviceId").GetString()!);
-    }
+    private Task<(string Token, string DeviceId)> AttestAsync(string appId, string debugToken = "local-debug-token", string? binding = null) =>
+        LocalBackend.AttestAsync(_attestation, appId, debugToken, binding);
 
     private static async Task<HttpResponseMessage> WhoAmIAsync(HttpClient client, string? token, string? authorization = null)
     {
@@ -192,7 +175,4 @@ public sealed class SampleApiEndToEndTests : IAsyncLifetime, IDisposable
 
         return await client.SendAsync(request);
     }
-
-    private static Uri AddressOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 }
