@@ -241,6 +241,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (port == 0 || _interrupted)
             {
+                // Reset only once the client has sent its request (or after a bound): a reset that lands before the
+                // client's HttpClient has read its socket's remote end point surfaces as a bare SocketException, which
+                // the storage SDK neither wraps nor retries, instead of the transport failure a dead process gives.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+                wait.CancelAfter(TimeSpan.FromSeconds(5));
+                _ = await client.GetStream().ReadAsync(new byte[1], wait.Token);
                 return;
             }
 
