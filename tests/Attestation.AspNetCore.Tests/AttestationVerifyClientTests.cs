@@ -11,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Attestation.AspNetCore.Tests;
 
@@ -19,7 +18,7 @@ namespace Attestation.AspNetCore.Tests;
 public sealed class AttestationVerifyClientTests : IAsyncLifetime
 {
     private static readonly Uri VerifyUri = new("http://localhost/api/v1/verify");
-    private readonly FakeTimeProvider _clock = new(TestTokens.Now);
+    private readonly SignallingClock _clock = new(TestTokens.Now);
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _answers = new();
     private readonly ConcurrentQueue<(IHeaderDictionary Headers, JsonElement Body)> _requests = new();
     private WebApplication _server = null!;
@@ -93,14 +92,15 @@ public sealed class AttestationVerifyClientTests : IAsyncLifetime
         var client = Client(new AttestationVerifyClientOptions { VerifyUri = VerifyUri });
 
         var call = client.VerifyAsync(new AttestationVerifyRequest("a.b.c"));
-        await WaitForRequestsAsync(1);
+        // Time moves only once the client waits: advanced before its timer exists, the wait would start later and never end.
+        Assert.Equal(TimeSpan.FromSeconds(3), await _clock.NextTimerAsync());
         _clock.Advance(TimeSpan.FromSeconds(2));
         await Task.Delay(50);
         Assert.False(call.IsCompleted);
         Assert.Single(_requests);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
-        var result = await call;
+        var result = await call.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(result.Valid);
         Assert.Equal(2, _requests.Count);
@@ -176,15 +176,6 @@ public sealed class AttestationVerifyClientTests : IAsyncLifetime
 
     private AttestationVerifyClient Client(AttestationVerifyClientOptions options) =>
         new(_server.GetTestClient(), Options.Create(options), _clock);
-
-    private async Task WaitForRequestsAsync(int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (_requests.Count < count)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 
     private static Task Valid(HttpContext context) => context.Response.WriteAsJsonAsync(new
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Attestation.TestSupport;
 
 namespace Attestation.Client.Tests;
 

@@ -1,12 +1,20 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Attestation.Client.Tests;
+namespace Attestation.TestSupport;
 
-/// <summary>A fake clock that reports each timer created on it, so that a test advances time only once a wait has begun.</summary>
-internal sealed class SignallingClock() : FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
+/// <summary>
+/// A fake clock that reports each timer created on it, so that a test advances time only once a wait has begun. Advancing
+/// a fake clock before the code under test has created its timer moves the timer's start, and the wait never ends.
+/// </summary>
+public sealed class SignallingClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
     private readonly Channel<TimeSpan> _dueTimes = Channel.CreateUnbounded<TimeSpan>();
+
+    public SignallingClock()
+        : this(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero))
+    {
+    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
