@@ -22,6 +22,12 @@ public sealed class AttestationMetrics
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _attestDuration;
     private readonly Counter<long> _googleCalls;
+    private readonly Counter<long> _appleReceiptRefreshes;
+    private readonly Histogram<long> _appleRiskMetric;
+    private readonly Histogram<long> _batchCertificateDevices;
+    private readonly Counter<long> _devicesRegistered;
+    private readonly Counter<long> _deviceRevocations;
+    private readonly Counter<long> _signingKeyLoads;
 
     public AttestationMetrics(IMeterFactory meterFactory)
     {
@@ -34,7 +40,44 @@ public sealed class AttestationMetrics
         _attestDuration = meter.CreateHistogram<double>("attestation.attest.duration", "s", "Time to answer an attest request, by app, platform and outcome.");
         _googleCalls = meter.CreateCounter<long>("attestation.play_integrity.google_calls", "{call}",
             "Play Integrity decodeIntegrityToken calls by package and outcome; breaker_open and budget_exhausted count calls not made.");
+        _appleReceiptRefreshes = meter.CreateCounter<long>("attestation.apple.receipt_refreshes", "{call}",
+            "App Attest receipt exchanges with Apple's App Attest server, by app and outcome.");
+        _appleRiskMetric = meter.CreateHistogram<long>("attestation.apple.risk_metric", "{key}",
+            "Risk metrics read from Apple's new receipts (keys attested recently on that app instance), by app.");
+        _batchCertificateDevices = meter.CreateHistogram<long>("attestation.android.batch_certificate.devices", "{device}",
+            "Distinct attested keys seen under the batch certificate of a factory-provisioned Android chain, at each such attestation, by app.");
+        _devicesRegistered = meter.CreateCounter<long>("attestation.devices.registered", "{device}", "New device registrations, by app and platform.");
+        _deviceRevocations = meter.CreateCounter<long>("attestation.devices.revocations", "{device}", "Device revocations and restorations by an operator, by app and action.");
+        _signingKeyLoads = meter.CreateCounter<long>("attestation.signing_key.loads", "{load}", "Reads of the token signing key from Key Vault, by outcome.");
     }
+
+    /// <summary>
+    /// One exchange of a receipt with Apple's App Attest server, or one not made: <paramref name="outcome"/> is <c>ok</c>,
+    /// <c>not_modified</c>, <c>not_found</c>, <c>throttled</c>, <c>invalid</c> (an answer that does not parse or verify) or
+    /// <c>error</c>.
+    /// </summary>
+    public void RecordAppleReceiptRefresh(string appId, string outcome) =>
+        _appleReceiptRefreshes.Add(1, new KeyValuePair<string, object?>("app", appId), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>The risk metric of a new receipt from Apple's server.</summary>
+    public void RecordAppleRiskMetric(string appId, long riskMetric) =>
+        _appleRiskMetric.Record(riskMetric, new KeyValuePair<string, object?>("app", appId));
+
+    /// <summary>The distinct attested keys counted under a factory batch certificate, at an attestation chaining to it.</summary>
+    public void RecordBatchCertificateDevices(string appId, long devices) =>
+        _batchCertificateDevices.Record(devices, new KeyValuePair<string, object?>("app", appId));
+
+    /// <summary>A device registered for the first time for an app.</summary>
+    public void RecordDeviceRegistered(string appId, string platform) =>
+        _devicesRegistered.Add(1, new KeyValuePair<string, object?>("app", appId), new KeyValuePair<string, object?>("platform", platform));
+
+    /// <summary>An operator's revocation (<c>revoke</c>) or restoration (<c>restore</c>) of a device.</summary>
+    public void RecordDeviceRevocation(string appId, string action) =>
+        _deviceRevocations.Add(1, new KeyValuePair<string, object?>("app", appId), new KeyValuePair<string, object?>("action", action));
+
+    /// <summary>A read of the signing key from Key Vault: <c>ok</c> or <c>failed</c>.</summary>
+    public void RecordSigningKeyLoad(string outcome) =>
+        _signingKeyLoads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>One attest request: its counter, its latency, and the token it issued if any.</summary>
     public void RecordAttestation(FlowOutcome outcome, TimeSpan duration)
