@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Attestation.Cli.Admin;
 using Attestation.Cli.Commands;
 
 namespace Attestation.Cli;
@@ -34,6 +35,11 @@ public static class CliApplication
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(timeProvider);
+
+        if (args.Count >= 1 && args[0] == "admin")
+        {
+            return await AdminCommandLine.RunAsync([.. args.Skip(1)], stdout, stderr, AdminContext.Default, cancellationToken).ConfigureAwait(false);
+        }
 
         if (args.Count < 2 || args[0] != "verify")
         {
