@@ -184,6 +184,9 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('E-mail address that receives the operators\' alerts (azd ALERT_EMAIL). Empty: no action group and no alert rules, the workbook only (README, "Operations").')
+param alertEmail string = ''
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -250,6 +253,29 @@ module monitoring 'modules/monitoring.bicep' = {
     logAnalyticsName: 'log-${resourceToken}'
     applicationInsightsName: 'appi-${resourceToken}'
     functionPrincipalId: identities.outputs.functionIdentityPrincipalId
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
+  name: 'alerts'
+  scope: resourceGroup
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    actionGroupName: 'ag-${resourceToken}'
+    alertEmail: alertEmail
+    ruleNamePrefix: 'alert-${resourceToken}'
   }
 }
 
@@ -379,3 +405,5 @@ output ATTESTATION_OPERATORS_API_URL string = apiManagement.outputs.operatorsApi
 output SAMPLE_PROTECTED_API_URL string = apiManagement.outputs.sampleApiUrl
 output TOKEN_ISSUER string = effectiveTokenIssuer
 output TOKEN_AUDIENCE string = tokenAudience
+// The operators' workbook in the portal (Monitor, Workbooks; or the Application Insights resource's Workbooks).
+output OPERATIONS_WORKBOOK_ID string = workbook.outputs.workbookId

@@ -153,7 +153,8 @@ public static class AttestationBackend
                 options.RefreshInterval,
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<KeyVaultSigningKeyProvider>>(),
-                algorithm);
+                algorithm,
+                provider.GetRequiredService<AttestationMetrics>());
         });
 
         // The challenge key: from the signing key's vault when one is configured, configuration otherwise (the local run).

@@ -59,5 +59,6 @@ resource functionPublishesTelemetry 'Microsoft.Authorization/roleAssignments@202
 }
 
 output applicationInsightsName string = applicationInsights.name
+output applicationInsightsId string = applicationInsights.id
 output applicationInsightsConnectionString string = applicationInsights.properties.ConnectionString
 output logAnalyticsId string = logAnalytics.id

@@ -36,6 +36,7 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
     private readonly Func<SecretVersion, SecretVersion?, TKeys> _read;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Action<bool>? _loadCompleted;
     private readonly RefreshingValue<TKeys> _keys;
     private readonly Lock _gate = new();
     private long? _lastUnknownKeyReload;
@@ -47,8 +48,9 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
     /// <param name="refreshInterval">How often the versions are read again.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">Receives the versions loaded (names only) and load failures.</param>
+    /// <param name="loadCompleted">Told of each read of the vault: true when it gave usable keys, false when it failed.</param>
     public KeyVaultKeyVersions(SecretClient client, string secretName, string purpose, Func<SecretVersion, SecretVersion?, TKeys> read,
-        TimeSpan refreshInterval, TimeProvider timeProvider, ILogger logger)
+        TimeSpan refreshInterval, TimeProvider timeProvider, ILogger logger, Action<bool>? loadCompleted = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrEmpty(secretName);
@@ -62,6 +64,7 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
         _read = read;
         _timeProvider = timeProvider;
         _logger = logger;
+        _loadCompleted = loadCompleted;
         _keys = new RefreshingValue<TKeys>(LoadAsync, new RefreshingValueOptions
         {
             RefreshInterval = refreshInterval,
@@ -135,12 +138,20 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
             SecretVersion? previous = newestFirst.Count > 1 ? await ReadVersionAsync(newestFirst[1], cancellationToken).ConfigureAwait(false) : null;
             var keys = _read(current, previous);
             KeyVaultKeyLog.Loaded(_logger, _purpose, current.Version, previous?.Version ?? "none");
+            _loadCompleted?.Invoke(true);
             return keys;
         }
         catch (Exception exception) when (exception is RequestFailedException or AggregateException or AuthenticationFailedException
             or CredentialUnavailableException or HttpRequestException or InvalidDataException or OperationCanceledException)
         {
             KeyVaultKeyLog.LoadFailed(_logger, _purpose, exception);
+
+            // A load given up because this provider is being disposed is no failure of the vault.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _loadCompleted?.Invoke(false);
+            }
+
             throw new DependencyUnavailableException(DependencyName, exception);
         }
     }

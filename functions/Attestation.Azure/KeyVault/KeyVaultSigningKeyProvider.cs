@@ -1,4 +1,5 @@
 using Attestation.Core.Errors;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Tokens;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
@@ -22,11 +23,12 @@ public sealed class KeyVaultSigningKeyProvider : ISigningKeyProvider, IDisposabl
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">Receives version names and load failures, never a value.</param>
     /// <param name="algorithm">What each version holds: an HS256 secret or an ES256 private key.</param>
+    /// <param name="metrics">Counts each read of the vault (<c>attestation.signing_key.loads</c>): the alert on failed loads.</param>
     public KeyVaultSigningKeyProvider(SecretClient client, string secretName, TimeSpan refreshInterval, TimeProvider timeProvider,
-        ILogger<KeyVaultSigningKeyProvider> logger, TokenAlgorithm algorithm = TokenAlgorithm.HS256) =>
+        ILogger<KeyVaultSigningKeyProvider> logger, TokenAlgorithm algorithm = TokenAlgorithm.HS256, AttestationMetrics? metrics = null) =>
         _keys = new KeyVaultKeyVersions<SigningKeySet>(client, secretName, "token signing key",
             (current, previous) => new SigningKeySet(Read(algorithm, current), previous is { } p ? Read(algorithm, p) : null),
-            refreshInterval, timeProvider, logger);
+            refreshInterval, timeProvider, logger, metrics is null ? null : ok => metrics.RecordSigningKeyLoad(ok ? "ok" : "failed"));
 
     /// <summary>Client options for this backend (<see cref="AzureClientRetry"/>).</summary>
     public static SecretClientOptions CreateClientOptions()

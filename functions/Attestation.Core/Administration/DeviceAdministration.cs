@@ -2,6 +2,7 @@ using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Revocation;
+using Attestation.Core.Telemetry;
 using Attestation.Core.Text;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed partial class DeviceAdministration(
     IDeviceDirectory directory,
     IRevocationLog revocations,
     RevocationView view,
+    AttestationMetrics metrics,
     ILogger<DeviceAdministration> logger)
 {
     /// <summary>The page size when the caller names none.</summary>
@@ -112,6 +114,12 @@ public sealed partial class DeviceAdministration(
                 if (!revoke)
                 {
                     view.Apply(await revocations.RecordAsync(entry, cancellationToken).ConfigureAwait(false));
+                }
+
+                // Counted when the row's status changes, not when the log alone is put back in step with it.
+                if (current.Status != status)
+                {
+                    metrics.RecordDeviceRevocation(appId, revoke ? "revoke" : "restore");
                 }
 
                 return await devices.FindAsync(appId, deviceId, cancellationToken).ConfigureAwait(false) ?? current with { Status = status, StatusVersion = entry.Version };

@@ -279,6 +279,7 @@ public sealed partial class AttestationService(
             Receipt: verdict.Receipt, AttestedAt: now, AttestedFacts: verdict.AttestedFacts);
         if (await devices.TryAddAsync(registration, cancellationToken).ConfigureAwait(false))
         {
+            metrics.RecordDeviceRegistered(appId, platform);
             return;
         }
 

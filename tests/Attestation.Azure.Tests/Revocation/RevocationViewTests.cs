@@ -4,6 +4,7 @@ using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
 using Attestation.Core.Revocation;
+using Attestation.Core.Telemetry;
 using Attestation.TestSupport;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -126,6 +127,8 @@ public class RevocationViewTests
     /// <summary>One instance of the backend, as far as revocation goes: its own table client, view, clock and administration.</summary>
     private sealed class Instance : IDisposable
     {
+        private readonly RecordingMeterFactory _meters = new();
+
         private Instance(TableStorage storage, FakeTimeProvider clock)
         {
             Storage = storage;
@@ -133,7 +136,7 @@ public class RevocationViewTests
             var devices = new TableDeviceStore(storage);
             var log = new TableRevocationLog(storage);
             View = View(log, clock);
-            Administration = new DeviceAdministration(new TableAppStore(storage), devices, devices, log, View, NullLogger<DeviceAdministration>.Instance);
+            Administration = new DeviceAdministration(new TableAppStore(storage), devices, devices, log, View, new AttestationMetrics(_meters), NullLogger<DeviceAdministration>.Instance);
         }
 
         public TableStorage Storage { get; }
@@ -158,7 +161,11 @@ public class RevocationViewTests
             return deviceId;
         }
 
-        public void Dispose() => View.Dispose();
+        public void Dispose()
+        {
+            View.Dispose();
+            _meters.Dispose();
+        }
     }
 
     /// <summary>The real log, which can be switched to answer as an unreachable account does.</summary>
