@@ -27,6 +27,7 @@ public static class AdminApiSetup
         services.AddSingleton<IDeviceDirectory, TableDeviceStore>();
         services.AddSingleton<AppAdministration>();
         services.AddSingleton<DeviceAdministration>();
+        services.AddSingleton<BatchCertificateAdministration>();
 
         // Callers of the operator routes (see CallerAuthorization for why the worker, not the host, checks them).
         var validator = new CallerAuthorizationOptionsValidator();

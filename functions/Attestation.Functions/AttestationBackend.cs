@@ -104,6 +104,8 @@ public static class AttestationBackend
         services.AddSingleton<IUsedChallengeStore, TableUsedChallengeStore>();
         services.AddSingleton<IDeviceStore, TableDeviceStore>();
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
+        services.AddSingleton<IAndroidBatchCertificateStore, TableAndroidBatchCertificateStore>();
+        services.AddSingleton<AndroidBatchCertificateLimit>();
         services.AddSingleton<IRevocationLog>(provider => new TableRevocationLog(provider.GetRequiredService<TableStorage>()));
         services.AddSingleton<IDependencyHealthCheck>(provider => new CachedHealthCheck(
             new TableStorageHealthCheck(provider.GetRequiredService<TableStorage>()), provider.GetRequiredService<TimeProvider>()));

@@ -11,7 +11,7 @@ namespace Attestation.Functions.Tests;
 /// A running backend whose Entra ID is <see cref="FakeEntraIdServer"/>: Microsoft.Identity.Web reads the fake's discovery
 /// document and keys over HTTPS (trusting the fake's certificate only) and validates tokens as it would Entra ID's.
 /// </summary>
-public sealed class EntraIdBackendFixture : IAsyncLifetime
+public class EntraIdBackendFixture : IAsyncLifetime
 {
     public const string TenantId = "8a1f0c57-3d0e-4b7a-9c61-2f4d5e6a7b80";
     public const string OtherTenantId = "0b9e8d7c-6f5a-4e3d-8c2b-1a0f9e8d7c6b";
@@ -54,7 +54,11 @@ public sealed class EntraIdBackendFixture : IAsyncLifetime
                 $"--AzureAd:Instance={EntraId.Instance}",
                 $"--AzureAd:TenantId={TenantId}",
                 $"--AzureAd:ClientId={ClientId}",
+                .. MoreSettings,
             ]);
+
+    /// <summary>Settings a fixture built on this one adds (trusted test roots, more apps).</summary>
+    protected virtual IEnumerable<string> MoreSettings => [];
 
     public async Task DisposeAsync()
     {

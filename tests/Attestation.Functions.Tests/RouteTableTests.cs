@@ -43,6 +43,7 @@ public class RouteTableTests
                 "GET /api/v1/admin/apps",
                 "GET /api/v1/admin/apps/{appId}",
                 "GET /api/v1/admin/apps/{appId}/devices",
+                "GET /api/v1/admin/batch-certificates",
                 "GET /api/v1/admin/devices/{deviceId}",
                 "POST /api/v1/admin/apps",
                 "POST /api/v1/admin/apps/{appId}/debug-tokens",

@@ -22,6 +22,7 @@ public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTe
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly AzuriteProcess _azurite = own.Azurite;
+    private readonly System.Security.Cryptography.ECDsa _androidRoot = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
     private StorageCut _cut = null!;
     private RunningBackend _backend = null!;
 
@@ -30,7 +31,11 @@ public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTe
         _cut = new StorageCut(_azurite);
         var clientOptions = TableStorage.CreateClientOptions();
         clientOptions.AddPolicy(_cut, global::Azure.Core.HttpPipelinePosition.PerRetry);
-        _backend = await RunningBackend.StartAsync(_azurite.ConnectionString, services: s => s.AddSingleton<TimeProvider>(_clock).AddSingleton(clientOptions));
+        _backend = await RunningBackend.StartAsync(_azurite.ConnectionString, services: s => s.AddSingleton<TimeProvider>(_clock).AddSingleton(clientOptions), settings:
+        [
+            $"--Attestation:AndroidKey:TestOnlyTrustedRootPublicKeys:0={Convert.ToBase64String(_androidRoot.ExportSubjectPublicKeyInfo())}",
+            $"--Attestation:AndroidKey:StatusListFile={AndroidVectors.StatusListSamplePath}",
+        ]);
     }
 
     public async Task DisposeAsync()
@@ -38,6 +43,7 @@ public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTe
         // A test that failed between its cut and its resume must not leave the next one without storage.
         _azurite.Resume();
         await _backend.DisposeAsync();
+        _androidRoot.Dispose();
     }
 
     /// <summary>An Azurite of this class's own: a cut interrupts every connection to it.</summary>
@@ -78,6 +84,25 @@ public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTe
         using var attested = await _backend.AttestDebugAsync(debugToken: device.DebugToken);
         Assert.Equal(HttpStatusCode.OK, attested.StatusCode);
         Assert.Equal(DeviceStatus.Active, (await FindDeviceAsync(device.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task AnAndroidAttestCutAfterItsKeyWasCountedRegistersNoDeviceAndTheSameKeyAttestsCountedOnce()
+    {
+        // The batch certificate's count is written (one transaction) before the device: the cut falls between them.
+        var chain = new AndroidTestChain(_androidRoot).Pin();
+        _cut.ArmBeforeWriteTo(TableStorage.DevicesTable);
+        using (var cut = await AttestAndroidAsync(chain))
+        {
+            await ProblemAssert.IsProblemAsync(cut, HttpStatusCode.ServiceUnavailable, "unavailable");
+        }
+
+        Resume();
+        using var attested = await AttestAndroidAsync(chain);
+        Assert.Equal(HttpStatusCode.OK, attested.StatusCode);
+
+        var listed = await _backend.Services.GetRequiredService<BatchCertificateAdministration>().ListAsync(1, 10, null);
+        Assert.Equal(1, Assert.Single(listed.Certificates).Devices);
     }
 
     [Fact]
@@ -208,6 +233,13 @@ public sealed class StorageOutageBetweenWritesTests(StorageOutageBetweenWritesTe
         var changed = AppPolicyJson.Deserialize(AppPolicyJson.Serialize(configuration));
         changed.FailureMode = "decoy";
         return changed;
+    }
+
+    private async Task<HttpResponseMessage> AttestAndroidAsync(AndroidTestChain chain)
+    {
+        var challenge = await _backend.ChallengeAsync();
+        chain.Challenge = System.Text.Encoding.UTF8.GetBytes(challenge);
+        return await _backend.PostAsync("/api/v1/attest", new { appId = RunningBackend.DemoApp, platform = "android-key-attestation", challenge, evidence = chain.Evidence() });
     }
 
     private async Task<(string DebugToken, string Id)> NewDebugTokenAsync()

@@ -18,18 +18,55 @@ public sealed class AndroidTestChain
     /// <summary>The SHA-256 digest of the demo app's (made-up) signing certificate, as local.settings.sample.json lists it.</summary>
     public static readonly byte[] DemoSigningDigest = Convert.FromHexString("0d4d0e4b3ac7ac6ab04ff03b6c3e80bd4b48fdd1e41d6a0fcb3d4efd0e7a0b19");
 
+    /// <summary>The subject of the batch certificate (the attestation key's).</summary>
+    public const string BatchSubject = "CN=Test Attestation Key, O=TEE";
+
     private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public AndroidTestChain(ECDsa? rootKey = null)
     {
         RootKey = rootKey ?? ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        CaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        BatchKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    }
+
+    private AndroidTestChain(AndroidTestChain batch, IReadOnlyList<byte[]> issuers)
+    {
+        RootKey = batch.RootKey;
+        CaKey = batch.CaKey;
+        BatchKey = batch.BatchKey;
+        _issuers = issuers;
     }
 
     public ECDsa RootKey { get; }
 
-    public ECDsa CaKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    public ECDsa CaKey { get; }
 
-    public ECDsa BatchKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    public ECDsa BatchKey { get; }
+
+    // The batch, CA and root certificates, fixed once another chain shares them (SameBatch): ECDSA signatures differ at
+    // every signing, so certificates built again would have other bytes, and another SHA-256.
+    private IReadOnlyList<byte[]>? _issuers;
+
+    /// <summary>The DER of the batch certificate (the leaf's issuer) this chain builds.</summary>
+    public byte[] BatchCertificate => Build()[1];
+
+    /// <summary>
+    /// A chain of a new attested key under this chain's very certificates (batch, CA and root, byte for byte): another
+    /// device of the same factory batch, or a leaked keybox attesting another fake one. Pins this chain's certificates
+    /// first (<see cref="Pin"/>).
+    /// </summary>
+    public AndroidTestChain SameBatch() => new(this, Pin()._issuers!) { IncludeRoot = IncludeRoot };
+
+    /// <summary>
+    /// Fixes this chain's batch, CA and root certificates as they are now, so that every <see cref="Build"/> returns them
+    /// byte for byte, as a real device's keybox does; changes to their knobs after this call have no effect.
+    /// </summary>
+    public AndroidTestChain Pin()
+    {
+        _issuers ??= Build().Skip(1).ToList();
+        return this;
+    }
 
     /// <summary>The attested key (EC by default; set <see cref="RsaLeafKey"/> for an RSA one).</summary>
     public ECDsa LeafKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -111,6 +148,11 @@ public sealed class AndroidTestChain
     /// <summary>Builds the chain, leaf first, as DER.</summary>
     public IReadOnlyList<byte[]> Build()
     {
+        if (_issuers is { } issuers)
+        {
+            return [BuildLeaf(new X500DistinguishedName(BatchSubject)), .. issuers];
+        }
+
         var rootName = new X500DistinguishedName("CN=TEST ONLY Android Attestation Root");
         var rootRequest = new CertificateRequest(rootName, RootKey, HashAlgorithmName.SHA384);
         rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -122,7 +164,7 @@ public sealed class AndroidTestChain
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(CaKeyUsage, true));
         using var ca = caRequest.Create(root, IntermediateNotBefore, IntermediateNotAfter, [0x0c, 0xa1]);
 
-        var batchRequest = new CertificateRequest("CN=Test Attestation Key, O=TEE", BatchKey, HashAlgorithmName.SHA256);
+        var batchRequest = new CertificateRequest(BatchSubject, BatchKey, HashAlgorithmName.SHA256);
         batchRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         batchRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         if (BatchHasExtension)
@@ -133,6 +175,18 @@ public sealed class AndroidTestChain
         // Signed through a generator: CertificateRequest.Create(issuer, ...) would itself refuse a CA that is not a CA.
         using var batch = batchRequest.Create(ca.SubjectName, X509SignatureGenerator.CreateForECDsa(CaKey), IntermediateNotBefore, IntermediateNotAfter, BatchSerial);
 
+        var leafDer = BuildLeaf(batch.SubjectName);
+        List<byte[]> chain = [leafDer, batch.RawData, ca.RawData];
+        if (IncludeRoot)
+        {
+            chain.Add(root.RawData);
+        }
+
+        return chain;
+    }
+
+    private byte[] BuildLeaf(X500DistinguishedName issuerName)
+    {
         var leafRequest = RsaLeafKey is null
             ? new CertificateRequest("CN=Android Keystore Key", LeafKey, HashAlgorithmName.SHA256)
             : new CertificateRequest("CN=Android Keystore Key", RsaLeafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -144,15 +198,8 @@ public sealed class AndroidTestChain
 
         using var signer = SignLeafWithWrongKey ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
         var leafSigner = X509SignatureGenerator.CreateForECDsa(signer ?? BatchKey);
-        using var leaf = leafRequest.Create(batch.SubjectName, leafSigner, new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2048, 1, 1, 0, 0, 0, TimeSpan.Zero), LeafSerial);
-
-        List<byte[]> chain = [leaf.RawData, batch.RawData, ca.RawData];
-        if (IncludeRoot)
-        {
-            chain.Add(root.RawData);
-        }
-
-        return chain;
+        using var leaf = leafRequest.Create(issuerName, leafSigner, new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2048, 1, 1, 0, 0, 0, TimeSpan.Zero), LeafSerial);
+        return leaf.RawData;
     }
 
     /// <summary>The chain as the <c>evidence</c> object of an attest request.</summary>

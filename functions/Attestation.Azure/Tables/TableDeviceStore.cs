@@ -122,7 +122,7 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
     }
 
     /// <summary>The SDK's continuation token travels as base64url, so that it is one opaque, URL-safe word.</summary>
-    private static string? ReadContinuation(string? continuation)
+    internal static string? ReadContinuation(string? continuation)
     {
         if (continuation is null)
         {

@@ -19,6 +19,7 @@ public sealed class TableStorage
     public const string ConsumedTokensTable = "consumedtokens";
     public const string AppsTable = "apps";
     public const string RevocationsTable = "revocations";
+    public const string BatchCertificatesTable = "batchcertificates";
 
     private const string DependencyName = "Table Storage";
     private readonly TableServiceClient _service;

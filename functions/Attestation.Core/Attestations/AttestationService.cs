@@ -80,6 +80,11 @@ public sealed partial class AttestationService(
             }
 
             var verdict = await evidence.VerifyAsync(policy, command.Challenge, cancellationToken).ConfigureAwait(false);
+            if (verdict.AdmitAsync is { } admit)
+            {
+                await admit(policy.AppId, cancellationToken).ConfigureAwait(false);
+            }
+
             wroteDevice = true;
             await RegisterAsync(policy.AppId, command.Platform, verdict, cancellationToken).ConfigureAwait(false);
 

@@ -15,4 +15,12 @@ namespace Attestation.Core.Platforms;
 /// platform's revocation data apply to, in a form only the platform reads, stored with the registration; null when the
 /// platform needs none.
 /// </param>
-public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null, string? AttestedFacts = null);
+public sealed record AttestationVerdict(string DeviceId, byte[]? PublicKey, long Counter, string VerdictSummary, bool AllowsReattestation, byte[]? Receipt = null, string? AttestedFacts = null)
+{
+    /// <summary>
+    /// A last check of a verified attestation that needs the app's id and storage (Android's batch certificate count), run
+    /// by the attest flow before the device is registered: its refusals are the verifier's, hidden by decoy mode as those
+    /// are. Null when the platform has none, so that other platforms spend no storage call on it.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? AdmitAsync { get; init; }
+}

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Attestation.Core.Apps;
 using Attestation.Core.Devices;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Android;
 
 namespace Attestation.Functions.Http;
 
@@ -8,7 +11,8 @@ namespace Attestation.Functions.Http;
 
 internal sealed record AdminAppListResponse(IReadOnlyList<JsonElement> Apps);
 
-internal sealed record AdminDeviceResponse(string AppId, string DeviceId, string Platform, string Status, string FirstSeen, string LastSeen, string VerdictSummary, long Counter)
+internal sealed record AdminDeviceResponse(
+    string AppId, string DeviceId, string Platform, string Status, string FirstSeen, string LastSeen, string VerdictSummary, long Counter, AdminAndroidKeyFacts? AndroidKey = null)
 {
     public static AdminDeviceResponse From(DeviceRegistration device) => new(
         device.AppId,
@@ -18,8 +22,29 @@ internal sealed record AdminDeviceResponse(string AppId, string DeviceId, string
         HttpOutcome.Rfc3339(device.FirstSeen),
         HttpOutcome.Rfc3339(device.LastSeen),
         device.VerdictSummary,
-        device.Counter);
+        device.Counter,
+        device.Platform == PlatformNames.AndroidKeyAttestation
+            ? new AdminAndroidKeyFacts(AndroidKeyRegisteredFacts.BatchCertificateSha256Of(device.AttestedFacts))
+            : null);
 }
+
+/// <summary>
+/// What an operator sees of an <c>android-key-attestation</c> device: its factory batch certificate (null for a remotely
+/// provisioned chain, or a registration older than the count). Written with its null, unlike the answer's other optional members.
+/// </summary>
+internal sealed record AdminAndroidKeyFacts([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? BatchCertificateSha256);
+
+internal sealed record AdminBatchCertificateResponse(string Sha256, string Subject, long Devices, string FirstSeen, string LastSeen)
+{
+    public static AdminBatchCertificateResponse From(AndroidBatchCertificateRecord certificate) => new(
+        certificate.Sha256,
+        certificate.Subject,
+        certificate.Devices,
+        HttpOutcome.Rfc3339(certificate.FirstSeen),
+        HttpOutcome.Rfc3339(certificate.LastSeen));
+}
+
+internal sealed record AdminBatchCertificatePageResponse(IReadOnlyList<AdminBatchCertificateResponse> BatchCertificates, string? Continuation);
 
 internal sealed record AdminDevicePageResponse(IReadOnlyList<AdminDeviceResponse> Devices, string? Continuation);
 

@@ -192,6 +192,22 @@ public class LostResponseTests
         Assert.Equal(restored, await log.FindAsync("app", "device"));
     }
 
+    [Fact]
+    public async Task ABatchCertificateCountWhoseTransactionResponseWasLostCountsTheKeyOnce()
+    {
+        var (storage, losing) = await CreateAsync();
+        var store = new TableAndroidBatchCertificateStore(storage);
+        var certificate = new Core.Platforms.Android.AndroidBatchCertificate(new string('a', 64), "CN=Lost");
+        await store.CountKeyAsync(certificate, "warm-up", DateTimeOffset.UtcNow);
+
+        losing.LoseNextWriteResponse();
+        var counted = await store.CountKeyAsync(certificate, "key-lost", DateTimeOffset.UtcNow);
+
+        Assert.Equal(1, losing.ResponsesLost);
+        Assert.Equal(new Core.Platforms.Android.AndroidBatchCertificateCount(2, 2), counted);
+        Assert.Equal(new Core.Platforms.Android.AndroidBatchCertificateCount(2, 2), await store.CountKeyAsync(certificate, "key-lost", DateTimeOffset.UtcNow));
+    }
+
     private static readonly DateTimeOffset Attested = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
 
     private static async Task<DeviceRegistration> AddAndReadAsync(TableDeviceStore store, string deviceId)

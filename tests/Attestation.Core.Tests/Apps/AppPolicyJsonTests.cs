@@ -41,6 +41,16 @@ public class AppPolicyJsonTests
     }
 
     [Fact]
+    public void TheMaximumDevicesPerBatchCertificateIsReadFromTheAndroidKeySectionAndAbsentWhenNotSet()
+    {
+        var app = AppPolicyJson.Deserialize("""{"appId":"com.contoso.a","androidKey":{"packageName":"p","maximumDevicesPerBatchCertificate":500}}""");
+
+        Assert.Equal(500, app.AndroidKey!.MaximumDevicesPerBatchCertificate);
+        Assert.Contains("\"maximumDevicesPerBatchCertificate\":500", AppPolicyJson.Serialize(app), StringComparison.Ordinal);
+        Assert.Null(AppPolicyJson.Deserialize("""{"appId":"a","androidKey":{"packageName":"p"}}""").AndroidKey!.MaximumDevicesPerBatchCertificate);
+    }
+
+    [Fact]
     public void TheMaximumRegistrationAgeIsADurationAndAbsentWhenNotSet()
     {
         var app = AppPolicyJson.Deserialize("""{"appId":"com.contoso.a","maximumRegistrationAge":"7.12:00:00"}""");

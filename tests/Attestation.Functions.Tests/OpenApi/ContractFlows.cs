@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Attestation.Core.Platforms.Android;
 using Attestation.Functions.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Attestation.Functions.Tests.OpenApi;
 
@@ -227,6 +229,20 @@ internal static class ContractFlows
         }),
         new("restore a device of an unknown app", "POST /v1/admin/apps/{appId}/devices/{deviceId}/restore", 404, f =>
             f.AdminAsync(HttpMethod.Post, $"/api/v1/admin/apps/com.contoso.unknown/devices/{Binding("x")}/restore")),
+
+        // Admin: batch certificates.
+        new("list batch certificates", "GET /v1/admin/batch-certificates", 200, async f =>
+        {
+            var store = f.Backend.Services.GetRequiredService<IAndroidBatchCertificateStore>();
+            var certificate = new AndroidBatchCertificate(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("contract"))), "CN=Contract Batch, O=TEE");
+            await store.CountKeyAsync(certificate, Binding("contract key 1"), DateTimeOffset.UtcNow);
+            await store.CountKeyAsync(certificate, Binding("contract key 2"), DateTimeOffset.UtcNow);
+            return await f.AdminAsync(HttpMethod.Get, "/api/v1/admin/batch-certificates?minDevices=2&pageSize=1");
+        }),
+        new("list batch certificates with a bad minimum", "GET /v1/admin/batch-certificates", 400, f => f.AdminAsync(HttpMethod.Get, "/api/v1/admin/batch-certificates?minDevices=0")),
+        new("list batch certificates without a token", "GET /v1/admin/batch-certificates", 401, f => f.AsAsync(null, HttpMethod.Get, "/api/v1/admin/batch-certificates")),
+        new("list batch certificates without the admin role", "GET /v1/admin/batch-certificates", 403, f =>
+            f.AsAsync(f.EntraId.Token(CallerAuthorization.VerifyRole), HttpMethod.Get, "/api/v1/admin/batch-certificates")),
 
         // Admin: debug tokens.
         new("create a debug token", "POST /v1/admin/apps/{appId}/debug-tokens", 201, f => f.DebugGrantorAsync(HttpMethod.Post, $"/api/v1/admin/apps/{Demo}/debug-tokens")),

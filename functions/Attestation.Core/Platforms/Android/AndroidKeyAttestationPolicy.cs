@@ -25,6 +25,12 @@ public sealed class AndroidKeyAttestationPolicy
     public int? MinimumOsPatchLevel { get; set; }
 
     /// <summary>
+    /// The most distinct attested keys a factory batch certificate may have vouched for before this app refuses its further
+    /// keys (<see cref="AndroidBatchCertificateLimit"/>), or null for no limit; remotely provisioned chains are exempt.
+    /// </summary>
+    public int? MaximumDevicesPerBatchCertificate { get; set; }
+
+    /// <summary>
     /// A <see cref="MinimumSecurityLevel"/> as a security level: <c>tee</c> or <c>strongbox</c>; null for anything else. A
     /// static method rather than a property, so that the policy's JSON (the app registry's) stays as it is.
     /// </summary>

@@ -44,6 +44,11 @@ public sealed class AndroidKeyAttestationPolicyValidator : IPlatformPolicyValida
         {
             yield return string.Create(CultureInfo.InvariantCulture, $"AndroidKey:MinimumOsPatchLevel must be YYYYMM, not {level}.");
         }
+
+        if (policy.MaximumDevicesPerBatchCertificate is { } maximum && maximum < 1)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"AndroidKey:MaximumDevicesPerBatchCertificate must be a positive whole number, not {maximum}.");
+        }
     }
 
     private static bool IsYearMonth(int value) => value / 100 is >= 2000 and <= 2999 && value % 100 is >= 1 and <= 12;

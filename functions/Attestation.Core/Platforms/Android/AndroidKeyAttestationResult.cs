@@ -7,4 +7,12 @@ namespace Attestation.Core.Platforms.Android;
 /// <param name="Chain">What the chain check established.</param>
 /// <param name="Summary">A short non-secret description for the registration.</param>
 /// <param name="RegisteredFacts">What every refresh re-checks, kept with the registration.</param>
-public sealed record AndroidKeyAttestationResult(string DeviceId, byte[] PublicKey, KeyDescription Description, AndroidVerifiedAttestationChain Chain, string Summary, AndroidKeyRegisteredFacts RegisteredFacts);
+/// <param name="BatchCertificate">The factory batch certificate (the leaf's issuer), or null for a remotely provisioned chain.</param>
+public sealed record AndroidKeyAttestationResult(
+    string DeviceId,
+    byte[] PublicKey,
+    KeyDescription Description,
+    AndroidVerifiedAttestationChain Chain,
+    string Summary,
+    AndroidKeyRegisteredFacts RegisteredFacts,
+    AndroidBatchCertificate? BatchCertificate = null);

@@ -24,8 +24,20 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
     private readonly AndroidAttestationChainVerifier _chains;
     private readonly IAndroidAttestationStatusSource _statusList;
     private readonly TimeProvider _timeProvider;
+    private readonly AndroidBatchCertificateLimit? _batchCertificates;
 
-    public AndroidKeyAttestationVerifier(AndroidAttestationChainVerifier chains, IAndroidAttestationStatusSource statusList, TimeProvider timeProvider)
+    /// <param name="chains">Checks the chain.</param>
+    /// <param name="statusList">Google's revocation list.</param>
+    /// <param name="timeProvider">The instant of an attestation.</param>
+    /// <param name="batchCertificates">
+    /// Counts factory batch certificates' keys at every attestation; null where nothing is stored (the offline tool, tests of
+    /// the verification alone).
+    /// </param>
+    public AndroidKeyAttestationVerifier(
+        AndroidAttestationChainVerifier chains,
+        IAndroidAttestationStatusSource statusList,
+        TimeProvider timeProvider,
+        AndroidBatchCertificateLimit? batchCertificates = null)
     {
         ArgumentNullException.ThrowIfNull(chains);
         ArgumentNullException.ThrowIfNull(statusList);
@@ -33,6 +45,7 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         _chains = chains;
         _statusList = statusList;
         _timeProvider = timeProvider;
+        _batchCertificates = batchCertificates;
     }
 
     /// <summary>Reads <c>{"certificateChain": [b64 DER, ...]}</c>, leaf first.</summary>
@@ -83,7 +96,16 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
         // docs/api.md: attestationChallenge is the UTF-8 bytes of the challenge string.
         var outcome = await VerifyChainAsync(evidence.Chain, Encoding.UTF8.GetBytes(challenge), policy, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var result = outcome.ResultOrThrow();
-        return new AttestationVerdict(result.DeviceId, result.PublicKey, Counter: 0, result.Summary, AllowsReattestation: false, AttestedFacts: result.RegisteredFacts.ToText());
+
+        // 10. A factory batch certificate's keys are counted, and the app's limit applied, once the chain is otherwise
+        // accepted, so that only keys the rest of the rules admit are counted. Remotely provisioned chains are exempt.
+        var admission = _batchCertificates is { } limit && result.BatchCertificate is { } batch
+            ? (appId, token) => limit.AdmitAsync(appId, policy, batch, result.DeviceId, token)
+            : (Func<string, CancellationToken, Task>?)null;
+        return new AttestationVerdict(result.DeviceId, result.PublicKey, Counter: 0, result.Summary, AllowsReattestation: false, AttestedFacts: result.RegisteredFacts.ToText())
+        {
+            AdmitAsync = admission,
+        };
     }
 
     /// <summary>
@@ -180,8 +202,10 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
             }
 
             // 8. Revocation: Google's status list, by exact serial of every certificate in the chain. The serials are kept
-            // with the registration (facts), and every refresh checks them against the list again.
-            var facts = AndroidKeyRegisteredFacts.Of(description, certificates);
+            // with the registration (facts), and every refresh checks them against the list again. So is the factory batch
+            // certificate (the leaf's issuer), which a remotely provisioned chain does not have: its intermediates are per device.
+            var batchCertificate = chain.RemotelyProvisioned ? null : AndroidBatchCertificate.Of(certificates[1]);
+            var facts = AndroidKeyRegisteredFacts.Of(description, certificates, batchCertificate);
             var statusList = await _statusList.GetAsync(cancellationToken).ConfigureAwait(false);
             statusList.ThrowIfAnyListed(facts.ChainSerials);
 
@@ -192,7 +216,7 @@ public sealed class AndroidKeyAttestationVerifier : IAttestationVerifier<Android
             var summary = $"android {description.AttestationSecurityLevel.ToWireName()} v{description.AttestationVersion}, "
                 + $"boot {(description.RootOfTrust is { } rot ? rot.VerifiedBootState.ToWireName() : "unknown")}, root {chain.RootKind}";
             return AndroidKeyAttestationOutcome.Verified(
-                new AndroidKeyAttestationResult(DeviceIdOf(publicKey), publicKey, description, chain, summary, facts),
+                new AndroidKeyAttestationResult(DeviceIdOf(publicKey), publicKey, description, chain, summary, facts, batchCertificate),
                 new AndroidKeyAttestationFacts(description, rootKind));
         }
         catch (AttestationException e)

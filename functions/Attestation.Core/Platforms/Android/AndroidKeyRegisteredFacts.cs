@@ -17,6 +17,10 @@ namespace Attestation.Core.Platforms.Android;
 /// <param name="OsPatchLevel">The hardware-enforced OS patch level (<c>YYYYMM</c>), or null.</param>
 /// <param name="PackageNames">The packages of the app that created the key; empty without an application id.</param>
 /// <param name="SignatureDigests">The SHA-256 digests of that app's signing certificates; empty without an application id.</param>
+/// <param name="BatchCertificateSha256">
+/// The factory batch certificate's SHA-256 (<see cref="AndroidBatchCertificate"/>), for operators; null for a remotely
+/// provisioned chain and for registrations stored before it was kept.
+/// </param>
 public sealed record AndroidKeyRegisteredFacts(
     IReadOnlyList<string> ChainSerials,
     KeySecurityLevel SecurityLevel,
@@ -24,7 +28,8 @@ public sealed record AndroidKeyRegisteredFacts(
     bool? DeviceLocked,
     long? OsPatchLevel,
     IReadOnlyList<string> PackageNames,
-    IReadOnlyList<byte[]> SignatureDigests)
+    IReadOnlyList<byte[]> SignatureDigests,
+    string? BatchCertificateSha256 = null)
 {
     // The stored form is this platform's alone: the flows and the store carry it as opaque text.
     private static readonly JsonSerializerOptions Format = new(JsonSerializerDefaults.Web)
@@ -37,7 +42,7 @@ public sealed record AndroidKeyRegisteredFacts(
     };
 
     /// <summary>The facts of a verified <paramref name="description"/> and its chain.</summary>
-    public static AndroidKeyRegisteredFacts Of(KeyDescription description, IReadOnlyList<X509Certificate2> chain)
+    public static AndroidKeyRegisteredFacts Of(KeyDescription description, IReadOnlyList<X509Certificate2> chain, AndroidBatchCertificate? batchCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(description);
         ArgumentNullException.ThrowIfNull(chain);
@@ -49,7 +54,24 @@ public sealed record AndroidKeyRegisteredFacts(
             description.RootOfTrust?.DeviceLocked,
             description.OsPatchLevel,
             [.. application?.Packages.Select(p => p.Name) ?? []],
-            [.. application?.SignatureDigests ?? []]);
+            [.. application?.SignatureDigests ?? []],
+            batchCertificate?.Sha256);
+    }
+
+    /// <summary>
+    /// The batch certificate's SHA-256 named by stored facts, for the admin API; null when there is none or the text cannot
+    /// be read (an operator's view does not fail on one bad row).
+    /// </summary>
+    public static string? BatchCertificateSha256Of(string? text)
+    {
+        try
+        {
+            return FromText(text)?.BatchCertificateSha256;
+        }
+        catch (AttestationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The stored form.</summary>

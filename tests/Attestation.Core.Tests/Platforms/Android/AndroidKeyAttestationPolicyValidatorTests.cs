@@ -32,6 +32,33 @@ public sealed class AndroidKeyAttestationPolicyValidatorTests
         Assert.Single(validator.Validate(null));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void AMaximumOfDevicesPerBatchCertificateBelowOneDoesNotStart(int maximum)
+    {
+        var validator = new AndroidKeyAttestationPolicyValidator();
+        var bad = AndroidTestKit.Policy();
+        bad.MaximumDevicesPerBatchCertificate = maximum;
+
+        var problem = Assert.Single(validator.Validate(bad));
+
+        Assert.Contains("AndroidKey:MaximumDevicesPerBatchCertificate must be a positive whole number", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(int.MaxValue)]
+    public void NoMaximumOrAPositiveOneStarts(int? maximum)
+    {
+        var policy = AndroidTestKit.Policy();
+        policy.MaximumDevicesPerBatchCertificate = maximum;
+
+        Assert.Empty(new AndroidKeyAttestationPolicyValidator().Validate(policy));
+    }
+
     [Fact]
     public void TheSecurityLevelsOfThePolicyAreTeeAndStrongBox()
     {

@@ -236,6 +236,42 @@ public sealed class AndroidVectorTests
         return policy;
     }
 
+    [Theory]
+    [InlineData("android-key-pixel3-sdk28-tee-ec", false)]
+    [InlineData("android-key-sony-xperia10iii-sdk33-tee-ec", false)]
+    [InlineData("android-key-pixel9pro-sdk36-tee-ec-rkp", true)]
+    public async Task AFactoryChainNamesTheLeafsIssuerAsItsBatchCertificateAndARemotelyProvisionedOneNone(string name, bool remotelyProvisioned)
+    {
+        var vector = AndroidVectors.Load(name);
+        var verifier = new AndroidKeyAttestationVerifier(
+            new AndroidAttestationChainVerifier(), new FixedAndroidAttestationStatusSource(AndroidAttestationStatusList.Empty), TimeProvider.System);
+
+        var result = (await verifier.VerifyChainAsync(vector.Chain, vector.Challenge, PolicyFor(vector), vector.VerifyAt)).ResultOrThrow();
+
+        Assert.Equal(remotelyProvisioned, result.Chain.RemotelyProvisioned);
+        if (remotelyProvisioned)
+        {
+            Assert.Null(result.BatchCertificate);
+            Assert.Null(result.RegisteredFacts.BatchCertificateSha256);
+        }
+        else
+        {
+            var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(vector.Chain[1]));
+            Assert.Equal(sha256, result.BatchCertificate?.Sha256);
+            Assert.Equal(sha256, result.RegisteredFacts.BatchCertificateSha256);
+            Assert.Equal(sha256, AndroidKeyRegisteredFacts.BatchCertificateSha256Of(result.RegisteredFacts.ToText()));
+        }
+    }
+
+    [Fact]
+    public void FactsStoredBeforeTheBatchCertificateWasKeptStillReadWithoutOne()
+    {
+        const string Stored = """{"chainSerials":["1"],"securityLevel":"TrustedEnvironment","verifiedBootState":"Verified","deviceLocked":true,"osPatchLevel":202511,"packageNames":["p"],"signatureDigests":[]}""";
+
+        Assert.Null(AndroidKeyRegisteredFacts.FromText(Stored)!.BatchCertificateSha256);
+        Assert.Null(AndroidKeyRegisteredFacts.BatchCertificateSha256Of("not json"));
+    }
+
     internal static async Task<(string Code, AndroidKeyAttestationFacts Facts)> VerifyAsync(
         AndroidVector vector, AndroidKeyAttestationPolicy policy, DateTimeOffset at, AndroidAttestationStatusList? statusList = null)
     {
