@@ -5,17 +5,22 @@
 # Run it from the repository with an azd environment selected: pwsh infra/scripts/rotate-signing-key.ps1
 . "$PSScriptRoot/signing-key-versions.ps1"
 
-# ES256 mode: only a new version (the edge reads the backend's JWKS; there is nothing to pin), as rotate-signing-key.sh.
-if ($algorithm -eq 'ES256') {
+# Adds a new version, through a file only this user can read, and returns its id.
+function Add-KeyVersion {
     $file = [System.IO.Path]::GetTempFileName()
     try {
         [System.IO.File]::WriteAllText($file, (New-KeyValue))
-        $newId = Invoke-Checked az keyvault secret set --vault-name $vault --name $secret --file $file --encoding utf-8 `
+        Invoke-Checked az keyvault secret set --vault-name $vault --name $secret --file $file --encoding utf-8 `
             --content-type (Get-KeyContentType) --query id --output tsv
     }
     finally {
         Remove-Item -Force $file
     }
+}
+
+# ES256 mode: only a new version (the edge reads the backend's JWKS; there is nothing to pin), as rotate-signing-key.sh.
+if ($algorithm -eq 'ES256') {
+    $newId = Add-KeyVersion
     Write-Output "New version: $(Get-Version $newId). The app signs with it within its refresh interval and publishes it in its JWKS;"
     Write-Output "the version before it stays in the JWKS, so no live token is refused."
     exit 0
@@ -36,16 +41,8 @@ if (-not (Set-Pin previous $currentId)) {
 }
 Invoke-Checked azd env set PREVIOUS_SIGNING_KEY_VERSION_URI $currentId | Out-Null
 
-# 2. A new version, through a file only this user can read.
-$file = [System.IO.Path]::GetTempFileName()
-try {
-    [System.IO.File]::WriteAllText($file, (New-KeyValue))
-    $newId = Invoke-Checked az keyvault secret set --vault-name $vault --name $secret --file $file --encoding utf-8 `
-        --content-type (Get-KeyContentType) --query id --output tsv
-}
-finally {
-    Remove-Item -Force $file
-}
+# 2. A new version.
+$newId = Add-KeyVersion
 Write-Output "New version: $(Get-Version $newId)"
 
 # 3. "current" := the new version, at once.

@@ -17,14 +17,19 @@
 set -eu
 . "$(dirname "$0")/signing-key-versions.sh"
 
-if [ "$algorithm" = "ES256" ]; then
+# Adds a new version and prints its id. The key goes through a file only this user can read, removed however the
+# subshell that runs this ends.
+add_version() {
   umask 077
   file=$(mktemp)
   trap 'rm -f "$file"' EXIT
   new_key "$file"
-  new_id=$(az keyvault secret set --vault-name "$vault" --name "$secret" --file "$file" --encoding utf-8 \
-    --content-type "$(key_content_type)" --query id --output tsv)
-  rm -f "$file"
+  az keyvault secret set --vault-name "$vault" --name "$secret" --file "$file" --encoding utf-8 \
+    --content-type "$(key_content_type)" --query id --output tsv
+}
+
+if [ "$algorithm" = "ES256" ]; then
+  new_id=$(add_version)
   echo "New version: ${new_id##*/}. The app signs with it within its refresh interval and publishes it in its JWKS;"
   echo "the version before it stays in the JWKS, so no live token is refused."
   exit 0
@@ -47,13 +52,7 @@ fi
 azd env set PREVIOUS_SIGNING_KEY_VERSION_URI "$current_id"
 
 # 2. A new version.
-umask 077
-file=$(mktemp)
-trap 'rm -f "$file"' EXIT
-new_key "$file"
-new_id=$(az keyvault secret set --vault-name "$vault" --name "$secret" --file "$file" --encoding utf-8 \
-  --content-type "$(key_content_type)" --query id --output tsv)
-rm -f "$file"
+new_id=$(add_version)
 echo "New version: ${new_id##*/}"
 
 # 3. "current" := the new version, at once (a named value without a version would follow it only within 4 hours).

@@ -18,7 +18,7 @@ public class PlayIntegrityVerifyCommandTests
     {
         var testCase = Case.GetProperty("tokens").EnumerateArray().Single(t => t.GetProperty("token").GetString() == tokenPath);
 
-        var (status, report, stderr) = await RunAsync(Arguments(Token(tokenPath), "--at", testCase.GetProperty("verifyAt").GetString()!));
+        var (status, report, stderr) = await CliRun.RunAsync(Arguments(Token(tokenPath), "--at", testCase.GetProperty("verifyAt").GetString()!));
 
         Assert.Equal(string.Empty, stderr);
         if (testCase.GetProperty("expectValid").GetBoolean())
@@ -38,7 +38,7 @@ public class PlayIntegrityVerifyCommandTests
     [Fact]
     public async Task TheValidTokenReportsItsVerdictFields()
     {
-        var (_, report, _) = await RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z"));
+        var (_, report, _) = await CliRun.RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z"));
 
         var facts = report.GetProperty("facts");
         Assert.Equal("com.worldcoin.dev", facts.GetProperty("requestPackageName").GetString());
@@ -54,7 +54,7 @@ public class PlayIntegrityVerifyCommandTests
     [Fact]
     public async Task TheValidTokensFactsKeepTheirKeysOrderAndValues()
     {
-        var (_, report, _) = await RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z"));
+        var (_, report, _) = await CliRun.RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z"));
 
         Assert.Equal(
             """{"requestPackageName":"com.worldcoin.dev","timestampMillis":"1767225600000","timestamp":"2026-01-01T00:00:00.000Z","appRecognitionVerdict":"PLAY_RECOGNIZED","certificateSha256Digest":["6a6a1474b5cbbb2b1aa57e0bc3"],"deviceRecognitionVerdict":["MEETS_DEVICE_INTEGRITY"],"nonce":"i_am_a_sample_request_hash","packageName":"com.worldcoin.dev","versionCode":"25700","appLicensingVerdict":"LICENSED","appsDetected":["KNOWN_INSTALLED","UNKNOWN_INSTALLED","UNKNOWN_CAPTURING"]}""",
@@ -69,7 +69,7 @@ public class PlayIntegrityVerifyCommandTests
         payload["requestDetails"]!["requestHash"] = "aGVsbG8";
         using var factory = new PlayIntegrityTokenFactory();
 
-        var (status, report, _) = await RunAsync(FactoryArguments(factory, factory.CreateToken(payload), "com.worldcoin.staging", "2025-04-21T22:58:00Z"));
+        var (status, report, _) = await CliRun.RunAsync(FactoryArguments(factory, factory.CreateToken(payload), "com.worldcoin.staging", "2025-04-21T22:58:00Z"));
 
         Assert.Equal(CliApplication.Valid, status);
         Assert.Equal(
@@ -88,7 +88,7 @@ public class PlayIntegrityVerifyCommandTests
         using var factory = new PlayIntegrityTokenFactory();
         var package = payload["requestDetails"]!["requestPackageName"]!.GetValue<string>();
 
-        var (status, report, _) = await RunAsync(FactoryArguments(factory, factory.CreateToken(payload), package, "2025-04-21T22:58:00Z"));
+        var (status, report, _) = await CliRun.RunAsync(FactoryArguments(factory, factory.CreateToken(payload), package, "2025-04-21T22:58:00Z"));
 
         Assert.Equal(CliApplication.Refused, status);
         var facts = JsonNode.Parse(report.GetProperty("facts").GetRawText())!.AsObject();
@@ -102,7 +102,7 @@ public class PlayIntegrityVerifyCommandTests
     [Fact]
     public async Task AnAllowListTheVerdictDoesNotMatchIsAPolicyViolationThatStillReportsTheFacts()
     {
-        var (status, report, _) = await RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z",
+        var (status, report, _) = await CliRun.RunAsync(Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z",
             "--signing-digest", "9975aa1bdd72a85ec18ab6216adde29c80fb6b3be607708aab76ac7ade55f1a3"));
 
         Assert.Equal(CliApplication.Refused, status);
@@ -127,7 +127,7 @@ public class PlayIntegrityVerifyCommandTests
             args.AddRange([option, value]);
         }
 
-        var (status, report, _) = await RunAsync([.. args]);
+        var (status, report, _) = await CliRun.RunAsync([.. args]);
 
         Assert.Equal(CliApplication.Refused, status);
         Assert.Equal(code, report.GetProperty("code").GetString());
@@ -139,7 +139,7 @@ public class PlayIntegrityVerifyCommandTests
         var args = Arguments(Token("validToken.integrityToken"), "--at", "2026-01-01T00:00:30Z").ToList();
         args[args.IndexOf("--nonce")] = "--request-hash";
 
-        var (status, report, _) = await RunAsync([.. args]);
+        var (status, report, _) = await CliRun.RunAsync([.. args]);
 
         Assert.Equal(CliApplication.Refused, status);
         Assert.Equal("attestation_invalid", report.GetProperty("code").GetString());
@@ -167,7 +167,7 @@ public class PlayIntegrityVerifyCommandTests
             args.AddRange([option, value]);
         }
 
-        var (status, _, stderr) = await RunAsync([.. args], expectReport: false);
+        var (status, _, stderr) = await CliRun.RunAsync([.. args], expectReport: false);
 
         Assert.Equal(CliApplication.UsageError, status);
         Assert.Contains(option is "--request-hash" ? "--nonce" : option, stderr, StringComparison.Ordinal);
@@ -203,23 +203,6 @@ public class PlayIntegrityVerifyCommandTests
     }
 
     private static string Token(string path) => Vector.GetProperty(path.Split('.')[0]).GetProperty(path.Split('.')[1]).GetString()!;
-
-    private static async Task<(int Status, JsonElement Report, string Stderr)> RunAsync(string[] args, bool expectReport = true)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var status = await CliApplication.RunAsync(args, stdout, stderr, TimeProvider.System);
-        if (!expectReport)
-        {
-            Assert.Equal(string.Empty, stdout.ToString());
-            return (status, default, stderr.ToString());
-        }
-
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        using var document = JsonDocument.Parse(lines[0]);
-        return (status, document.RootElement.Clone(), stderr.ToString());
-    }
 
     private static JsonElement Load()
     {

@@ -16,8 +16,8 @@ public sealed class RepeatOptionTests
     {
         var args = Arguments(kind);
 
-        var (singleStatus, single, _) = await RunAsync(args);
-        var (status, repeated, stderr) = await RunAsync([.. args, "--repeat", "5"]);
+        var (singleStatus, single, _) = await CliRun.RunAsync(args);
+        var (status, repeated, stderr) = await CliRun.RunAsync([.. args, "--repeat", "5"]);
 
         Assert.Equal(string.Empty, stderr);
         Assert.Equal(CliApplication.Valid, singleStatus);
@@ -38,7 +38,7 @@ public sealed class RepeatOptionTests
         var args = Arguments("apple-assertion");
         args[^1] = "1";
 
-        var (status, report, _) = await RunAsync([.. args, "--repeat", "3"]);
+        var (status, report, _) = await CliRun.RunAsync([.. args, "--repeat", "3"]);
 
         Assert.Equal(CliApplication.Refused, status);
         Assert.Equal("proof_invalid", report.GetProperty("code").GetString());
@@ -56,7 +56,7 @@ public sealed class RepeatOptionTests
     {
         foreach (var kind in Kinds())
         {
-            var (status, _, stderr) = await RunAsync([.. Arguments(kind), "--repeat", count], expectReport: false);
+            var (status, _, stderr) = await CliRun.RunAsync([.. Arguments(kind), "--repeat", count], expectReport: false);
 
             Assert.Equal(CliApplication.UsageError, status);
             Assert.Contains("--repeat", stderr, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class RepeatOptionTests
     [Fact]
     public async Task RepeatGivenTwiceIsAUsageError()
     {
-        var (status, _, stderr) = await RunAsync([.. Arguments("apple-assertion"), "--repeat", "2", "--repeat", "3"], expectReport: false);
+        var (status, _, stderr) = await CliRun.RunAsync([.. Arguments("apple-assertion"), "--repeat", "2", "--repeat", "3"], expectReport: false);
 
         Assert.Equal(CliApplication.UsageError, status);
         Assert.Contains("--repeat is given twice", stderr, StringComparison.Ordinal);
@@ -137,22 +137,5 @@ public sealed class RepeatOptionTests
                 ];
                 }
         }
-    }
-
-    private static async Task<(int Status, JsonElement Report, string Stderr)> RunAsync(string[] args, bool expectReport = true)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var status = await CliApplication.RunAsync(args, stdout, stderr, TimeProvider.System);
-        if (!expectReport)
-        {
-            Assert.Equal(string.Empty, stdout.ToString());
-            return (status, default, stderr.ToString());
-        }
-
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        using var document = JsonDocument.Parse(lines[0]);
-        return (status, document.RootElement.Clone(), stderr.ToString());
     }
 }

@@ -75,7 +75,7 @@ public sealed class Es256KeyRotationTests : IAsyncLifetime
         _clock.Advance(RefreshInterval);
         try
         {
-            await Provider().BackgroundRefresh;
+            await Provider().BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch (Attestation.Core.Errors.DependencyUnavailableException)
         {
@@ -93,7 +93,7 @@ public sealed class Es256KeyRotationTests : IAsyncLifetime
     private async Task PassTheRefreshIntervalAsync()
     {
         _clock.Advance(RefreshInterval);
-        await Provider().BackgroundRefresh;
+        await Provider().BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private async Task<string[]> PublishedKidsAsync()

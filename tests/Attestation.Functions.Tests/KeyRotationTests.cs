@@ -194,13 +194,8 @@ public sealed class KeyRotationTests : IAsyncLifetime
     {
         var provider = (KeyVaultChallengeKeyProvider)_backend.Services.GetRequiredService<Attestation.Core.Challenges.IChallengeKeyProvider>();
         _clock.Advance(RefreshInterval);
-        await provider.BackgroundRefresh;
-        await Provider().BackgroundRefresh;
-    }
-
-    private sealed class FixedChallengeKeys(Attestation.Core.Challenges.ChallengeKeySet keys) : Attestation.Core.Challenges.IChallengeKeyProvider
-    {
-        public ValueTask<Attestation.Core.Challenges.ChallengeKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(keys);
+        await provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
+        await Provider().BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     private KeyVaultSigningKeyProvider Provider() => (KeyVaultSigningKeyProvider)_backend.Services.GetRequiredService<ISigningKeyProvider>();
@@ -213,7 +208,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
     {
         var readsBefore = _vault.SecretReads;
         _clock.Advance(RefreshInterval);
-        await Provider().BackgroundRefresh;
+        await Provider().BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(_vault.SecretReads > readsBefore, "the refresh interval's end reloads the versions");
     }
 

@@ -108,8 +108,11 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
         return id;
     }
 
-    /// <summary>A Key Vault client for this server: trusts its certificate only, no retries, a bearer token that reaches no Entra ID.</summary>
-    public SecretClient CreateSecretClient()
+    /// <summary>
+    /// A Key Vault client for this server: trusts its certificate only, no retries, a bearer token that reaches no Entra ID;
+    /// <paramref name="perRetry"/>, when given, joins its pipeline (to inject a failure).
+    /// </summary>
+    public SecretClient CreateSecretClient(HttpPipelinePolicy? perRetry = null)
     {
         var options = new SecretClientOptions
         {
@@ -117,6 +120,11 @@ public sealed class FakeKeyVaultServer : IAsyncDisposable
             DisableChallengeResourceVerification = true,
         };
         options.Retry.MaxRetries = 0;
+        if (perRetry is not null)
+        {
+            options.AddPolicy(perRetry, HttpPipelinePosition.PerRetry);
+        }
+
         return new SecretClient(VaultUri, Credential, options);
     }
 

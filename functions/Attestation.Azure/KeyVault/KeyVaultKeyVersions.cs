@@ -1,7 +1,6 @@
 using Attestation.Core.Caching;
 using Attestation.Core.Errors;
 using Azure;
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 
@@ -141,8 +140,7 @@ public sealed class KeyVaultKeyVersions<TKeys> : IDisposable
             _loadCompleted?.Invoke(true);
             return keys;
         }
-        catch (Exception exception) when (exception is RequestFailedException or AggregateException or AuthenticationFailedException
-            or CredentialUnavailableException or HttpRequestException or InvalidDataException or OperationCanceledException)
+        catch (Exception exception) when (KeyVaultFailures.IsOutage(exception))
         {
             KeyVaultKeyLog.LoadFailed(_logger, _purpose, exception);
 

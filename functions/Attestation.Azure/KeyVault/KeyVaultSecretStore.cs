@@ -3,7 +3,6 @@ using Attestation.Core.Caching;
 using Attestation.Core.Errors;
 using Attestation.Core.Secrets;
 using Azure;
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 
@@ -84,8 +83,7 @@ public sealed partial class KeyVaultSecretStore : ISecretStore
             LogLoaded(name, secret.Properties.Version);
             return secret.Value;
         }
-        catch (Exception exception) when (exception is RequestFailedException or AggregateException or AuthenticationFailedException
-            or CredentialUnavailableException or HttpRequestException or InvalidDataException or OperationCanceledException)
+        catch (Exception exception) when (KeyVaultFailures.IsOutage(exception))
         {
             LogLoadFailed(name, exception is RequestFailedException { Status: > 0 } failed ? failed.Status : 0, exception.GetType().Name);
             throw new DependencyUnavailableException(DependencyName, exception);

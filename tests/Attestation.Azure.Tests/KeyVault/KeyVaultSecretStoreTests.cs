@@ -145,6 +145,23 @@ public sealed class KeyVaultSecretStoreTests : IAsyncLifetime
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => CreateStore().GetSecretAsync(Name).AsTask());
     }
 
+    [Theory]
+    [InlineData(TransportFailureKind.Socket)]
+    [InlineData(TransportFailureKind.Http)]
+    [InlineData(TransportFailureKind.IO)]
+    public async Task ABareTransportFailureIsUnavailable(TransportFailureKind kind)
+    {
+        // A connection reset can leave the SDK as a bare SocketException or IOException: the caller must see a 503, not a 500.
+        _vault.AddVersion(Name, "first", Start.AddDays(-1));
+        var failure = new TransportFailure(kind);
+        var store = new KeyVaultSecretStore(_vault.CreateSecretClient(failure), TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSecretStore>.Instance);
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => store.GetSecretAsync(Name).AsTask());
+
+        Assert.Equal("Key Vault", outage.Dependency);
+        Assert.True(failure.Requests > 0);
+    }
+
     [Fact]
     public async Task AClientWithAnotherTokenIsRefusedByTheVault()
     {

@@ -107,7 +107,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromMinutes(5));
         await provider.GetKeysAsync();
-        await provider.BackgroundRefresh;
+        await provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
         var keys = await provider.GetKeysAsync();
 
         Assert.Equal(v2, keys.Current.Version);
@@ -124,7 +124,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         var reads = _vault.SecretReads;
 
         _clock.Advance(TimeSpan.FromMinutes(5));
-        await provider.BackgroundRefresh;
+        await provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(_vault.SecretReads > reads);
         Assert.Equal(v2, (await provider.GetKeysAsync()).Current.Version);
@@ -140,12 +140,12 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         _vault.Unavailable = true;
 
         _clock.Advance(TimeSpan.FromMinutes(5));
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh);
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
 
         _vault.Unavailable = false;
         _clock.Advance(TimeSpan.FromSeconds(30));
-        await provider.BackgroundRefresh;
+        await provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(v2, (await provider.GetKeysAsync()).Current.Version);
     }
@@ -160,7 +160,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
 
         provider.Dispose();
         _clock.Advance(TimeSpan.FromMinutes(10));
-        await provider.BackgroundRefresh;
+        await provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(reads, _vault.SecretReads);
     }
@@ -233,6 +233,21 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         Assert.Equal("Key Vault", outage.Dependency);
     }
 
+    [Theory]
+    [InlineData(TransportFailureKind.Socket)]
+    [InlineData(TransportFailureKind.IO)]
+    public async Task ABareTransportFailureBeforeTheFirstLoadIsADependencyOutage(TransportFailureKind kind)
+    {
+        _vault.AddVersion(SecretName, Secret(1), Start.AddDays(-30));
+        var failure = new TransportFailure(kind);
+        var provider = new KeyVaultSigningKeyProvider(_vault.CreateSecretClient(failure), SecretName, TimeSpan.FromMinutes(5), _clock, NullLogger<KeyVaultSigningKeyProvider>.Instance);
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.GetKeysAsync().AsTask());
+
+        Assert.Equal("Key Vault", outage.Dependency);
+        Assert.True(failure.Requests > 0);
+    }
+
     [Fact]
     public async Task AVaultOutageAfterTheFirstLoadKeepsTheCachedKeys()
     {
@@ -243,7 +258,7 @@ public sealed class KeyVaultSigningKeyProviderTests : IAsyncLifetime
         _vault.Unavailable = true;
         _clock.Advance(TimeSpan.FromMinutes(6));
         await provider.GetKeysAsync();
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh);
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => provider.BackgroundRefresh.WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal(v1, (await provider.GetKeysAsync()).Current.Version);
     }

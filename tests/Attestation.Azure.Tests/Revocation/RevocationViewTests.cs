@@ -64,7 +64,7 @@ public class RevocationViewTests
         b.Clock.Advance(Interval - TimeSpan.FromTicks(1));
         Assert.False(await b.View.IsRevokedAsync(App, deviceId));
         b.Clock.Advance(TimeSpan.FromTicks(1));
-        await b.View.LatestRefresh;
+        await b.View.LatestRefresh.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(await b.View.IsRevokedAsync(App, deviceId));
     }

@@ -1,6 +1,7 @@
 using Attestation.Azure.Tables;
 using Attestation.Core.Errors;
 using Attestation.TestSupport;
+using Azure.Core;
 using Azure.Data.Tables;
 
 namespace Attestation.Azure.Tests.Tables;
@@ -22,6 +23,27 @@ public class TableStorageOutageTests
 
         await azurite.StartAgainAsync();
         Assert.True(await new TableStorageHealthCheck(storage).IsHealthyAsync());
+    }
+
+    [Theory]
+    [InlineData(TransportFailureKind.Socket)]
+    [InlineData(TransportFailureKind.Http)]
+    [InlineData(TransportFailureKind.IO)]
+    public async Task ABareTransportFailureIsADependencyOutageNotACrash(TransportFailureKind kind)
+    {
+        // A connection reset can leave the SDK as a bare SocketException, neither wrapped nor retried: it must still be a
+        // 503 'unavailable' for the caller, not a 500 'internal_error'.
+        var failure = new TransportFailure(kind);
+        var options = TableStorage.CreateClientOptions();
+        options.AddPolicy(failure, HttpPipelinePosition.PerRetry);
+        var storage = new TableStorage(new TableServiceClient(await SharedAzurite.GetConnectionStringAsync(), options), SharedAzurite.NewTablePrefix());
+
+        var outage = await Assert.ThrowsAsync<DependencyUnavailableException>(() => new TableDeviceStore(storage).FindAsync("app", "device"));
+
+        Assert.Equal("Table Storage", outage.Dependency);
+        Assert.NotNull(outage.InnerException);
+        Assert.True(failure.Requests > 0);
+        Assert.False(await new TableStorageHealthCheck(storage).IsHealthyAsync());
     }
 
     [Fact]

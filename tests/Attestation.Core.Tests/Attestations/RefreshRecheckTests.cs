@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,6 +36,7 @@ public sealed class RefreshRecheckTests : IDisposable
     private static readonly string PlayIntegrityDigest = Base64Flexible.ToBase64Url(SHA256.HashData("recheck signing certificate"u8));
 
     private readonly FakeTimeProvider _clock = new(Start);
+    private readonly RecordingMeterFactory _meters = new();
     private readonly MemoryDeviceStore _devices = new();
     private readonly ChangingPolicy _policy = new(Policy());
     private readonly ChangingStatusList _statusList = new();
@@ -63,7 +63,7 @@ public sealed class RefreshRecheckTests : IDisposable
                 new UnusedDecoder(), _clock, NullLogger<PlayIntegrityAttestationVerifier>.Instance)),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), _clock);
-        _service = new AttestationService(_policy, _challenges, platforms, _devices, new FixedKeys(), issuer, _clock, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
+        _service = new AttestationService(_policy, _challenges, platforms, _devices, new FixedSigningKeys(), issuer, _clock, new AttestationMetrics(_meters), NullLogger<AttestationService>.Instance);
     }
 
     [Fact]
@@ -222,6 +222,7 @@ public sealed class RefreshRecheckTests : IDisposable
         _appleDevice.Dispose();
         _playIntegrity.Dispose();
         _playIntegrityKey.Dispose();
+        _meters.Dispose();
     }
 
     private static AppPolicy Policy(
@@ -372,38 +373,4 @@ public sealed class RefreshRecheckTests : IDisposable
             registration with { ConcurrencyStamp = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture) };
     }
 
-    private sealed class PrivateMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class FixedKeys : ISigningKeyProvider
-    {
-        private readonly SigningKeySet _keys = new(new SigningKey("v1", Enumerable.Repeat((byte)7, 32).ToArray()), null);
-
-        public ValueTask<SigningKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
-
-        public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
-    }
-
-    private sealed class FixedChallengeKeys : IChallengeKeyProvider
-    {
-        private readonly ChallengeKeySet _keys = new(new ChallengeKey("c1", Enumerable.Repeat((byte)9, 32).ToArray()), null);
-
-        public ValueTask<ChallengeKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
-    }
-
-    private sealed class MemoryUsedChallengeStore : IUsedChallengeStore
-    {
-        private readonly HashSet<string> _used = [];
-
-        public Task<bool> TryMarkUsedAsync(string challengeId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_used.Add(challengeId));
-
-        public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult(0);
-    }
 }

@@ -25,7 +25,7 @@ public sealed partial class RefreshingValueTests
 
         _loader.Release();
 
-        Assert.All(await Task.WhenAll(answers), answer => Assert.Equal("v1", answer));
+        Assert.All(await Task.WhenAll(answers).WaitAsync(Patience), answer => Assert.Equal("v1", answer));
         Assert.Equal(1, _loader.Calls);
     }
 
@@ -43,10 +43,10 @@ public sealed partial class RefreshingValueTests
         var answers = await CallConcurrentlyAsync(value);
 
         Assert.All(answers, answer => Assert.True(answer.IsCompletedSuccessfully));
-        Assert.All(await Task.WhenAll(answers), answer => Assert.Equal("v1", answer));
+        Assert.All(await Task.WhenAll(answers).WaitAsync(Patience), answer => Assert.Equal("v1", answer));
         Assert.Same(reload, value.LatestLoad);
         _loader.Release();
-        await reload;
+        await reload.WaitAsync(Patience);
         Assert.Equal(2, _loader.Calls);
         Assert.Equal("v2", await value.GetAsync());
     }
@@ -65,7 +65,7 @@ public sealed partial class RefreshingValueTests
 
         _loader.Release();
 
-        Assert.All(await Task.WhenAll(answers), answer => Assert.Equal("v2", answer));
+        Assert.All(await Task.WhenAll(answers).WaitAsync(Patience), answer => Assert.Equal("v2", answer));
         Assert.Equal(2, _loader.Calls);
     }
 
@@ -137,8 +137,8 @@ public sealed partial class RefreshingValueTests
         await _loader.WaitForCallsAsync(1);
         _loader.Release();
 
-        Assert.Equal("v1", await reload);
-        Assert.Equal("v1", await first);
+        Assert.Equal("v1", await reload.WaitAsync(Patience));
+        Assert.Equal("v1", await first.WaitAsync(Patience));
         Assert.Equal(1, _loader.Calls);
     }
 
@@ -155,7 +155,7 @@ public sealed partial class RefreshingValueTests
         var next = value.GetAsync().AsTask();
         _loader.Release();
 
-        Assert.Equal("v2", await reload);
+        Assert.Equal("v2", await reload.WaitAsync(Patience));
         Assert.Equal("v3", await next);
         Assert.Equal(3, _loader.Calls);
     }

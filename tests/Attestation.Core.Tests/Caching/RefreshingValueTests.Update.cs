@@ -40,7 +40,7 @@ public sealed partial class RefreshingValueTests
         Assert.Equal("v1+local", await value.GetAsync());
         _loader.Release();
 
-        Assert.Equal("v2+local", await reload);
+        Assert.Equal("v2+local", await reload.WaitAsync(Patience));
         Assert.Equal("v2+local", await value.GetAsync());
     }
 

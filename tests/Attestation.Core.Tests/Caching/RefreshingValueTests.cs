@@ -36,7 +36,7 @@ public sealed partial class RefreshingValueTests
         _clock.Advance(Interval);
 
         Assert.Equal("v1", await value.GetAsync());
-        await value.LatestLoad;
+        await value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("v2", await value.GetAsync());
         Assert.Equal(2, _loader.Calls);
@@ -101,7 +101,7 @@ public sealed partial class RefreshingValueTests
         _loader.Failure = null;
         _clock.Advance(TimeSpan.FromTicks(1));
         await value.GetAsync();
-        await value.LatestLoad;
+        await value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("v3", await value.GetAsync());
     }
@@ -152,7 +152,7 @@ public sealed partial class RefreshingValueTests
         Assert.False(waiting.IsCompleted);
 
         _loader.Release();
-        Assert.Equal("v2", await waiting);
+        Assert.Equal("v2", await waiting.WaitAsync(Patience));
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed partial class RefreshingValueTests
         await value.GetAsync();
 
         _clock.Advance(Interval);
-        await value.LatestLoad;
+        await value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, _loader.Calls);
         Assert.Equal("v2", await value.GetAsync());
@@ -246,13 +246,13 @@ public sealed partial class RefreshingValueTests
         await value.GetAsync();
         _loader.Failure = new DependencyUnavailableException("Key Vault", new IOException("down"));
         _clock.Advance(Interval);
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => value.LatestLoad);
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30)));
         _loader.Failure = null;
 
         _clock.Advance(RetryDelay - TimeSpan.FromTicks(1));
         Assert.Equal(2, _loader.Calls);
         _clock.Advance(TimeSpan.FromTicks(1));
-        await value.LatestLoad;
+        await value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("v3", await value.GetAsync());
     }
@@ -265,7 +265,7 @@ public sealed partial class RefreshingValueTests
 
         value.Dispose();
         _clock.Advance(Interval * 3);
-        await value.LatestLoad;
+        await value.LatestLoad.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, _loader.Calls);
     }

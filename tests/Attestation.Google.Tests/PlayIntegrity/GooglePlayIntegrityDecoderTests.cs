@@ -161,13 +161,19 @@ public sealed class GooglePlayIntegrityDecoderTests : IAsyncLifetime, IDisposabl
         _google.Hang = true;
 
         var call = decoder.DecodeAsync(Package, "standard-token", account);
-        while (_google.DecodeCalls == 0 && !call.IsCompleted)
+
+        // The decoder starts its timeout before it sends, so once Google has the request the clock may move. Both waits are
+        // bounded: a decoder that never sends, or never times out, fails the test instead of hanging it.
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await Task.Delay(10);
+            while (_google.DecodeCalls == 0 && !call.IsCompleted)
+            {
+                await Task.Delay(10, bound.Token);
+            }
         }
 
         _clock.Advance(TimeSpan.FromSeconds(5));
-        await Assert.ThrowsAsync<DependencyUnavailableException>(() => call);
+        await Assert.ThrowsAsync<DependencyUnavailableException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => decoder.DecodeAsync(Package, "standard-token", account));
 
         Assert.Equal(1, _google.DecodeCalls);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -30,6 +28,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
     private const string AppleAppId = "ABCDE12345.com.contoso.demo";
 
     private readonly AppAttestTestDevice _device = new();
+    private readonly RecordingMeterFactory _meters = new();
 
     [Fact]
     public async Task TwoRefreshesThatReadTheSameCounterGetExactlyOneToken()
@@ -54,7 +53,11 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         Assert.Equal(1, (await registry.FindAsync(AppId, deviceId))!.Counter);
     }
 
-    public void Dispose() => _device.Dispose();
+    public void Dispose()
+    {
+        _device.Dispose();
+        _meters.Dispose();
+    }
 
     private RefreshCommand Refresh(string deviceId, string challenge, uint counter)
     {
@@ -76,7 +79,7 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
         }
     }
 
-    private static AttestationService Service(IDeviceStore registry, ChallengeService challenges)
+    private AttestationService Service(IDeviceStore registry, ChallengeService challenges)
     {
         var policy = new AppPolicy(AppId, [PlatformNames.AppleAppAttest], FailureMode.Reject, [])
         {
@@ -88,49 +91,13 @@ public sealed class AppleRefreshConcurrencyTests : IDisposable
             DebugPlatformRegistration.Create(production: false),
         ]);
         var issuer = new TokenIssuer(Options.Create(new TokenOptions { Issuer = "https://attestation.test", Audience = "api://test" }), TimeProvider.System);
-        return new AttestationService(new OnePolicy(policy), challenges, platforms, registry, new FixedKeys(), issuer, TimeProvider.System, new AttestationMetrics(new PrivateMeterFactory()), NullLogger<AttestationService>.Instance);
-    }
-
-    /// <summary>Meters of their own, so that nothing else listening to the process sees this test's counts.</summary>
-    private sealed class PrivateMeterFactory : IMeterFactory
-    {
-        public Meter Create(MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
+        return new AttestationService(new OnePolicy(policy), challenges, platforms, registry, new FixedSigningKeys(), issuer, TimeProvider.System, new AttestationMetrics(_meters), NullLogger<AttestationService>.Instance);
     }
 
     private sealed class OnePolicy(AppPolicy policy) : IAppPolicyProvider
     {
         public ValueTask<AppPolicy?> FindAsync(string appId, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult<AppPolicy?>(appId == policy.AppId ? policy : null);
-    }
-
-    private sealed class FixedKeys : ISigningKeyProvider
-    {
-        private readonly SigningKeySet _keys = new(new SigningKey("v1", Enumerable.Repeat((byte)7, 32).ToArray()), null);
-
-        public ValueTask<SigningKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
-
-        public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
-    }
-
-    private sealed class FixedChallengeKeys : IChallengeKeyProvider
-    {
-        private readonly ChallengeKeySet _keys = new(new ChallengeKey("c1", Enumerable.Repeat((byte)9, 32).ToArray()), null);
-
-        public ValueTask<ChallengeKeySet> GetKeysAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_keys);
-    }
-
-    private sealed class MemoryUsedChallengeStore : IUsedChallengeStore
-    {
-        private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
-
-        public Task<bool> TryMarkUsedAsync(string challengeId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-            Task.FromResult(_used.TryAdd(challengeId, expiresAt));
-
-        public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult(0);
     }
 
     /// <summary>A registry with ETags whose reads, once armed, wait until every party has read: a deterministic race.</summary>

@@ -142,7 +142,7 @@ public sealed class VerifyRevocationTests : IAsyncLifetime
         var before = view.LatestRefresh;
         clock.Advance(RefreshInterval);
         Assert.NotSame(before, view.LatestRefresh);
-        await view.LatestRefresh;
+        await view.LatestRefresh.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     /// <summary>A device of its own (a debug token made for the test), attested on instance A.</summary>
