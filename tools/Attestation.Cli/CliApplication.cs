@@ -24,6 +24,7 @@ public static class CliApplication
     [
         new AppleAppAttestCommand(),
         new AppleAssertionCommand(),
+        new AppleReceiptCommand(),
         new AndroidKeyAttestationCommand(),
         new PlayIntegrityVerifyCommand(),
     ];

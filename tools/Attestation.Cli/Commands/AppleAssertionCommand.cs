@@ -27,7 +27,7 @@ public sealed class AppleAssertionCommand : IVerifyCommand
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var assertion = CliArguments.Base64("--assertion", arguments.Required("--assertion"));
-        var publicKey = ReadPublicKey(arguments.Required("--public-key"));
+        var publicKey = ApplePublicKeys.Read(arguments.Required("--public-key"));
         var appId = AppleAppIds.Require(arguments);
         var (option, value) = arguments.OneOf("--client-data", "--client-data-hash");
         var clientDataHash = option == "--client-data" ? SHA256.HashData(CliArguments.Base64(option, value)) : CliArguments.Hex(option, value);
@@ -46,27 +46,4 @@ public sealed class AppleAssertionCommand : IVerifyCommand
     }
 
     private static JsonObject Facts(AppleAssertionFacts facts) => new() { ["counter"] = facts.Counter };
-
-    /// <summary>docs/cli.md: a PEM file, or base64 SubjectPublicKeyInfo DER (what <c>verify apple-app-attest</c> prints as publicKey).</summary>
-    private static byte[] ReadPublicKey(string value)
-    {
-        if (File.Exists(value))
-        {
-            var pem = CliArguments.ReadFile("--public-key", value);
-            using var key = ECDsa.Create();
-            try
-            {
-                key.ImportFromPem(pem);
-                return key.ExportSubjectPublicKeyInfo();
-            }
-            catch (Exception e) when (e is ArgumentException or CryptographicException)
-            {
-                throw new CliUsageException($"--public-key: '{value}' holds no PEM EC public key.");
-            }
-        }
-
-        return Base64Flexible.TryDecode(value, out var spki)
-            ? spki
-            : throw new CliUsageException("--public-key is neither a readable PEM file nor base64 SubjectPublicKeyInfo.");
-    }
 }
