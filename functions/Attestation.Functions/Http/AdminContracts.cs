@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Attestation.Core.Apps;
 using Attestation.Core.Devices;
 
@@ -8,7 +9,18 @@ namespace Attestation.Functions.Http;
 
 internal sealed record AdminAppListResponse(IReadOnlyList<JsonElement> Apps);
 
-internal sealed record AdminDeviceResponse(string AppId, string DeviceId, string Platform, string Status, string FirstSeen, string LastSeen, string VerdictSummary, long Counter)
+// riskMetric and riskMetricUpdatedAt are written even when null (unknown), so that every device answer has the same fields.
+internal sealed record AdminDeviceResponse(
+    string AppId,
+    string DeviceId,
+    string Platform,
+    string Status,
+    string FirstSeen,
+    string LastSeen,
+    string VerdictSummary,
+    long Counter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? RiskMetric,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RiskMetricUpdatedAt)
 {
     public static AdminDeviceResponse From(DeviceRegistration device) => new(
         device.AppId,
@@ -18,7 +30,9 @@ internal sealed record AdminDeviceResponse(string AppId, string DeviceId, string
         HttpOutcome.Rfc3339(device.FirstSeen),
         HttpOutcome.Rfc3339(device.LastSeen),
         device.VerdictSummary,
-        device.Counter);
+        device.Counter,
+        device.RiskMetric,
+        device.RiskMetricUpdatedAt is { } updated ? HttpOutcome.Rfc3339(updated) : null);
 }
 
 internal sealed record AdminDevicePageResponse(IReadOnlyList<AdminDeviceResponse> Devices, string? Continuation);
