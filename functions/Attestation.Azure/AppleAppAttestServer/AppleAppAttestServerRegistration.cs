@@ -1,6 +1,7 @@
 using Attestation.Core.Platforms.Apple.RiskMetric;
 using Attestation.Core.Secrets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ public static class AppleAppAttestServerRegistration
 
         // One client for the process, its connections recycled so that a change of Apple's addresses is followed; the
         // timeout is the client's own, on the injected clock.
-        services.AddSingleton<IAppleAppAttestServer>(provider => new AppleAppAttestServerClient(
+        // A client registered by the caller wins (tests point one at the fake server, trusting its certificate).
+        services.TryAddSingleton<IAppleAppAttestServer>(provider => new AppleAppAttestServerClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
             provider.GetRequiredService<IOptions<AppleRiskMetricOptions>>(),
             provider.GetRequiredService<ISecretStore>(),
