@@ -46,5 +46,14 @@ public sealed record AttestationShape(string AppId, byte[] ClientDataHash, DateT
 
     public byte[] TrailingAuthDataBytes { get; init; } = [];
 
-    public byte[] Receipt { get; init; } = [0x30, 0x80, 0x06, 0x09];
+    /// <summary>The receipt's bytes, when they should not be a receipt the authority signs for this attestation.</summary>
+    public byte[]? Receipt { get; init; }
+
+    /// <summary>The App ID the receipt names, when it should differ from <see cref="AppId"/>.</summary>
+    public string? ReceiptAppId { get; init; }
+
+    /// <summary>The credential certificate the receipt names, when it should not be this attestation's.</summary>
+    public byte[]? ReceiptAttestedCertificate { get; init; }
+
+    public string ReceiptType { get; init; } = "ATTEST";
 }

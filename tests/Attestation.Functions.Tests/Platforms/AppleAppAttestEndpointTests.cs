@@ -64,7 +64,9 @@ public sealed class AppleAppAttestEndpointTests : IAsyncLifetime, IDisposable
         var registration = (await _backend.Services.GetRequiredService<IDeviceStore>().FindAsync(RunningBackend.DemoApp, deviceId))!;
         Assert.Equal(device.SubjectPublicKeyInfo, registration.PublicKey);
         Assert.Equal(0, registration.Counter);
-        Assert.Equal([0x30, 0x80, 0x06, 0x09], registration.Receipt);
+        var receipt = AppleReceiptVerifier.Read(registration.Receipt!);
+        Assert.Equal(AppleReceiptType.Attest, receipt.Type);
+        Assert.Equal(device.SubjectPublicKeyInfo, receipt.AttestedPublicKey);
         Assert.Contains("development", registration.VerdictSummary, StringComparison.Ordinal);
 
         using var first = await RefreshAsync(device, deviceId, counter: 1);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Attestation.Core.Cryptography;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms.Apple.Receipts;
 using Attestation.Core.Text;
 
 namespace Attestation.Core.Platforms.Apple;
@@ -28,15 +29,21 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
 
     private readonly TimeProvider _timeProvider;
     private readonly AppAttestCertificateChain _chain;
+    private readonly AppleReceiptVerifier _receipts;
 
-    /// <summary>Creates a verifier that trusts Apple's App Attestation Root CA, plus <paramref name="testOnlyTrustedRoots"/>.</summary>
+    /// <summary>
+    /// Creates a verifier that trusts Apple's App Attestation Root CA for attestations and Apple Root CA - G3 for their
+    /// receipts, plus <paramref name="testOnlyTrustedRoots"/> for both.
+    /// </summary>
     /// <param name="timeProvider">The clock certificates are checked against in the backend.</param>
     /// <param name="testOnlyTrustedRoots">Roots for end-to-end tests only (see <see cref="AppleAppAttestOptions.TestOnlyTrustedRoots"/>).</param>
     public AppleAttestationVerifier(TimeProvider timeProvider, IEnumerable<X509Certificate2>? testOnlyTrustedRoots = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
-        _chain = new AppAttestCertificateChain(testOnlyTrustedRoots);
+        var roots = testOnlyTrustedRoots?.ToList() ?? [];
+        _chain = new AppAttestCertificateChain(roots);
+        _receipts = new AppleReceiptVerifier(roots);
     }
 
     public AppleAttestationEvidence ReadEvidence(JsonElement evidence)
@@ -76,14 +83,15 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
             AttestedFacts: new AppleRegisteredFacts(result.Environment).ToText()));
     }
 
-    /// <summary>Verifies an attestation object (Apple's "Verify the attestation", steps 1 to 9).</summary>
+    /// <summary>Verifies an attestation object (Apple's "Verify the attestation", steps 1 to 9, then its receipt).</summary>
     /// <param name="attestationObject">The CBOR attestation object.</param>
     /// <param name="keyId">The key id the app sent (from <c>generateKey</c>).</param>
     /// <param name="appId">The App ID, <c>TEAMID.bundleId</c>.</param>
     /// <param name="allowDevelopment">False to refuse the development environment.</param>
     /// <param name="clientDataHash">The hash the app passed to <c>attestKey</c>.</param>
-    /// <param name="at">The instant certificates must be valid at.</param>
-    /// <exception cref="AttestationException"><c>attestation_invalid</c> for forged or broken evidence; <c>policy_violation</c> for another App ID or a refused environment.</exception>
+    /// <param name="at">The instant the attestation's certificates must be valid at (the receipt's are checked as of its own creation time).</param>
+    /// <exception cref="AttestationException"><c>attestation_invalid</c> for forged or broken evidence, a receipt that fails
+    /// included; <c>policy_violation</c> for another App ID or a refused environment.</exception>
     public AppleAttestationResult VerifyAttestation(byte[] attestationObject, byte[] keyId, string appId, bool allowDevelopment, byte[] clientDataHash, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(attestationObject);
@@ -183,7 +191,23 @@ public sealed class AppleAttestationVerifier : IAttestationVerifier<AppleAppAtte
             throw AppleRefusals.PolicyViolation("The key was attested in the development environment, which this app does not allow.");
         }
 
+        // Issue 14: the receipt is Apple's signed record of this attestation. It is checked last, once the evidence is
+        // otherwise genuine and the policy accepts it, so that its refusal never hides a policy_violation above. Whatever
+        // fails here is attestation_invalid: the receipt is part of the evidence.
+        VerifyReceipt(attestation.Receipt, appId, subjectPublicKeyInfo);
+
         return new AppleAttestationResult(certifiedKeyId, environment, authenticatorData.SignCount, subjectPublicKeyInfo, attestation.Receipt);
+    }
+
+    private void VerifyReceipt(byte[] receipt, string appId, byte[] subjectPublicKeyInfo)
+    {
+        // Signature, and the chain to Apple Root CA - G3 as of the receipt's creation time; then the App ID and the
+        // credential certificate's key, whose mismatch is forged evidence here (not another app's genuine receipt).
+        var fields = _receipts.Verify(receipt, appId, subjectPublicKeyInfo, at: null, AppleRefusals.AttestationInvalid);
+        if (fields.Type != AppleReceiptType.Attest)
+        {
+            throw AppleRefusals.AttestationInvalid("The attestation's receipt is not of type ATTEST.");
+        }
     }
 
     // The leaf is new on every call: read with System.Formats.Asn1, not X509Certificate2 (see DerCertificate).

@@ -180,16 +180,66 @@ public sealed class AppleAttestationVerifierTests : IDisposable
     [Fact]
     public void TheReceiptIsKeptForLaterRiskChecks()
     {
-        var result = Verify(_authority.Attest(_device, Valid with { Receipt = [1, 2, 3] }));
+        var attestation = _authority.Attest(_device, Valid);
 
-        Assert.Equal([1, 2, 3], result.Receipt);
+        var result = Verify(attestation);
+
+        Assert.Equal(AppAttestAttestationObject.Read(attestation).Receipt, result.Receipt);
+    }
+
+    [Fact]
+    public void AReceiptThatIsNotApplesShapeIsAttestationInvalid()
+    {
+        var error = Refuse(Valid with { Receipt = [0x30, 0x80, 0x06, 0x09] });
+
+        Assert.StartsWith("The receipt cannot be read", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReceiptForAnotherAppIsAttestationInvalidAtAttestation()
+    {
+        // At attestation the receipt is part of the evidence: a mismatch is forged evidence, not another app's policy.
+        var error = Refuse(Valid with { ReceiptAppId = "ABCDE12345.com.contoso.other" });
+
+        Assert.Contains("receipt was made for another App ID", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReceiptForAnotherKeyIsAttestationInvalid()
+    {
+        using var other = new AppAttestTestDevice();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=other", other.Key, HashAlgorithmName.SHA256);
+        using var otherCertificate = request.CreateSelfSigned(Now.AddDays(-1), Now.AddDays(1));
+
+        var error = Refuse(Valid with { ReceiptAttestedCertificate = otherCertificate.RawData });
+
+        Assert.Contains("receipt was made for another attested key", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReceiptFromApplesServerInPlaceOfTheAttestationsIsAttestationInvalid()
+    {
+        var error = Refuse(Valid with { ReceiptType = "RECEIPT" });
+
+        Assert.Contains("not of type ATTEST", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AReceiptUnderAnUntrustedRootIsAttestationInvalid()
+    {
+        using var stranger = new AppAttestTestAuthority("Stranger");
+        var leaf = AppAttestAttestationObject.Read(_authority.Attest(_device, Valid)).Certificates[0];
+
+        var error = Refuse(Valid with { Receipt = stranger.Receipt(AppId, leaf, ClientDataHash, Now) });
+
+        Assert.Contains("does not chain to Apple Root CA - G3", error.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AVerifiedAttestationIsTheDeviceOfItsKeyIdWithItsKeyAndReceipt()
     {
         var challenge = "the-challenge";
-        var attestation = _authority.Attest(_device, Valid with { ClientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge)), Receipt = [4, 5] });
+        var attestation = _authority.Attest(_device, Valid with { ClientDataHash = SHA256.HashData(Encoding.UTF8.GetBytes(challenge)) });
         var verifier = new AppleAttestationVerifier(new FakeTimeProvider(Now), [_authority.RootCertificate]);
         var evidence = verifier.ReadEvidence(Json($$"""{"keyId":"{{Convert.ToBase64String(_device.KeyId)}}","attestationObject":"{{Convert.ToBase64String(attestation)}}"}"""));
 
@@ -201,7 +251,7 @@ public sealed class AppleAttestationVerifierTests : IDisposable
         Assert.Equal(0, verdict.Counter);
         Assert.Equal("apple-app-attest development", verdict.VerdictSummary);
         Assert.False(verdict.AllowsReattestation);
-        Assert.Equal([4, 5], verdict.Receipt);
+        Assert.Equal(AppAttestAttestationObject.Read(attestation).Receipt, verdict.Receipt);
     }
 
     [Fact]
@@ -251,5 +301,13 @@ public sealed class AppleAttestationVerifierTests : IDisposable
 
         Assert.Equal(code, error.Code);
         Assert.Contains(detail, error.Detail, StringComparison.Ordinal);
+    }
+
+    private AttestationException Refuse(AttestationShape shape)
+    {
+        var error = Assert.Throws<AttestationException>(() => Verify(_authority.Attest(_device, shape)));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
+        return error;
     }
 }
