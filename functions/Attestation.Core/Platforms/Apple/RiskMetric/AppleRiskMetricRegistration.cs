@@ -1,3 +1,4 @@
+using Attestation.Core.Platforms.Apple.Receipts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,10 @@ public static class AppleRiskMetricRegistration
         services.AddOptions<AppleRiskMetricOptions>().Bind(configuration.GetSection(AppleRiskMetricOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AppleRiskMetricOptions>>(new AppleRiskMetricOptionsValidator(production));
         services.AddSingleton<AppleRiskMetricRefresher>();
+
+        // Apple's answers are verified as attestation receipts are, under the same roots (test-only ones in Development).
+        services.AddSingleton<IAppleRiskReceiptReader>(provider => new AppleRiskReceiptReader(new AppleReceiptVerifier(
+            AppleAppAttestTestOnlyRoots.Read(provider.GetRequiredService<IOptions<AppleAppAttestOptions>>().Value.TestOnlyTrustedRoots))));
         return services;
     }
 }
