@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Attestation.Azure.Tables;
 using Attestation.Core.Devices;
+using Attestation.Core.Platforms.Apple.Receipts;
 using Attestation.Core.Text;
 using Attestation.Functions.Tests.Telemetry;
 using Attestation.TestSupport;
