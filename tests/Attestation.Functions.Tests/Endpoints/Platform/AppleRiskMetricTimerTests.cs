@@ -35,6 +35,7 @@ public sealed class AppleRiskMetricTimerTests : IAsyncLifetime, IDisposable
     private FakeAppleAppAttestServer _apple = null!;
     private RunningBackend _backend = null!;
     private MetricsRecorder _metrics = null!;
+    private bool _timerCreated;
 
     public async Task InitializeAsync()
     {
@@ -81,9 +82,9 @@ public sealed class AppleRiskMetricTimerTests : IAsyncLifetime, IDisposable
         var newReceipt = Receipt("RECEIPT", riskMetric: 3, notBefore: _clock.GetUtcNow() + Period + TimeSpan.FromDays(1));
         _apple.Enqueue(FakeAppleAnswer.NewReceipt(newReceipt));
 
-        await RunTimerAsync(1);
+        await RunTimerAsync();
         var row = (await FindAsync(deviceId))!;
-        await RunTimerAsync(2);
+        await RunTimerAsync();
 
         var request = Assert.Single(_apple.Requests);
         Assert.Equal("production", request.Environment);
@@ -105,19 +106,19 @@ public sealed class AppleRiskMetricTimerTests : IAsyncLifetime, IDisposable
 
         // A receipt of type ATTEST where Apple's answer must be a RECEIPT, then garbage: both refused, nothing stored.
         _apple.Enqueue(FakeAppleAnswer.NewReceipt(Receipt("ATTEST", riskMetric: 9, notBefore: null)));
-        await RunTimerAsync(1);
+        await RunTimerAsync();
         var afterWrongType = (await FindAsync(deviceId))!;
         Assert.Equal(attestReceipt, afterWrongType.Receipt);
         Assert.Null(afterWrongType.RiskMetric);
 
         await WaitUntilDueAsync(deviceId);
         _apple.Enqueue(new FakeAppleAnswer(200, "%%% not base64 %%%"));
-        await RunTimerAsync(2);
+        await RunTimerAsync();
         Assert.Equal(attestReceipt, (await FindAsync(deviceId))!.Receipt);
 
         await WaitUntilDueAsync(deviceId);
         _apple.Enqueue(FakeAppleAnswer.Status(404));
-        await RunTimerAsync(3);
+        await RunTimerAsync();
         var ended = (await FindAsync(deviceId))!;
 
         Assert.True(ended.ReceiptRefreshEnded);
@@ -130,33 +131,37 @@ public sealed class AppleRiskMetricTimerTests : IAsyncLifetime, IDisposable
 
     /// <summary>
     /// Lets the local host's timer fire once more: waits until its 30-minute timer exists (the first time), moves the clock
-    /// one period, and waits for the run's log line.
+    /// one period, and waits for that run's log line.
     /// </summary>
-    private async Task RunTimerAsync(int run)
+    private async Task RunTimerAsync()
     {
-        if (run == 1)
+        if (!_timerCreated)
         {
             while (await _clock.NextTimerAsync() != Period)
             {
             }
+
+            _timerCreated = true;
         }
 
+        var runs = Runs;
         _clock.Advance(Period);
         using var deadline = new CancellationTokenSource(Bound);
-        while (_logs.Lines.Count(l => l.Contains("Risk metric run:", StringComparison.Ordinal)) < run)
+        while (Runs <= runs)
         {
             await Task.Delay(20, deadline.Token);
         }
     }
 
+    private int Runs => _logs.Lines.Count(l => l.Contains("Risk metric run:", StringComparison.Ordinal));
+
     /// <summary>Moves the clock past the device's backoff, in whole timer periods, so the next run finds it due.</summary>
     private async Task WaitUntilDueAsync(string deviceId)
     {
         var next = (await FindAsync(deviceId))!.NextReceiptExchangeAt!.Value;
-        var runs = _logs.Lines.Count(l => l.Contains("Risk metric run:", StringComparison.Ordinal));
         while (_clock.GetUtcNow() + Period < next)
         {
-            await RunTimerAsync(++runs);
+            await RunTimerAsync();
         }
     }
 
