@@ -1,3 +1,4 @@
+using Attestation.Azure.AppleAppAttestServer;
 using Attestation.Azure.KeyVault;
 using Attestation.Azure.Tables;
 using Attestation.Core;
@@ -10,6 +11,7 @@ using Attestation.Core.Maintenance;
 using Attestation.Core.Platforms;
 using Attestation.Core.Platforms.Android;
 using Attestation.Core.Platforms.Apple;
+using Attestation.Core.Platforms.Apple.RiskMetric;
 using Attestation.Core.Platforms.Debug;
 using Attestation.Core.Platforms.PlayIntegrity;
 using Attestation.Core.Revocation;
@@ -72,6 +74,8 @@ public static class AttestationBackend
         services.AddPlayIntegrityPlatform(configuration, production);
         services.AddGooglePlayIntegrityDecoder();
         services.AddDebugPlatform(production);
+        services.AddAppleRiskMetric(configuration, production);
+        services.AddAppleAppAttestServer();
         services.AddSingleton<PlatformCatalog>();
         services.AddSingleton<AppPolicyReader>();
         services.AddAppRegistryAndAdminApi(configuration);
@@ -102,7 +106,9 @@ public static class AttestationBackend
             return new TableStorage(service, options.TablePrefix);
         });
         services.AddSingleton<IUsedChallengeStore, TableUsedChallengeStore>();
-        services.AddSingleton<IDeviceStore, TableDeviceStore>();
+        services.AddSingleton<TableDeviceStore>();
+        services.AddSingleton<IDeviceStore>(provider => provider.GetRequiredService<TableDeviceStore>());
+        services.AddSingleton<IAppleRiskMetricDevices>(provider => provider.GetRequiredService<TableDeviceStore>());
         services.AddSingleton<IConsumedTokenStore, TableConsumedTokenStore>();
         services.AddSingleton<IAndroidBatchCertificateStore, TableAndroidBatchCertificateStore>();
         services.AddSingleton<AndroidBatchCertificateLimit>();

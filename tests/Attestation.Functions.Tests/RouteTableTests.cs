@@ -59,11 +59,13 @@ public class RouteTableTests
     }
 
     [Fact]
-    public void TheCleanupTimerIsDiscoveredWithItsSchedule()
+    public void TheTimersAreDiscoveredWithTheirSchedules()
     {
-        var timer = Assert.Single(FunctionCatalog.Discover(typeof(AttestFunction).Assembly).Timers);
+        var timers = FunctionCatalog.Discover(typeof(AttestFunction).Assembly).Timers.ToDictionary(t => t.Name, t => FunctionCatalog.SimplePeriod(t.Schedule));
 
-        Assert.Equal(TimeSpan.FromMinutes(15), FunctionCatalog.SimplePeriod(timer.Schedule));
+        Assert.Equal(2, timers.Count);
+        Assert.Equal(TimeSpan.FromMinutes(15), timers["CleanupExpiredRecords"]);
+        Assert.Equal(TimeSpan.FromMinutes(30), timers["RefreshAppleRiskMetrics"]);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using Attestation.Core.Devices;
 using Attestation.Core.Errors;
+using Attestation.Core.Platforms;
+using Attestation.Core.Platforms.Apple.RiskMetric;
 using Attestation.Core.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -14,7 +16,7 @@ namespace Attestation.Azure.Tables;
 /// A device's registrations are one partition (a cheap query). An app's devices are a filter on the row key across
 /// partitions, a table scan: acceptable for an admin listing, paged, and never on a device-facing path.
 /// </remarks>
-public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDeviceDirectory
+public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDeviceDirectory, IAppleRiskMetricDevices
 {
     public Task<DeviceRegistration?> FindAsync(string appId, string deviceId, CancellationToken cancellationToken = default)
     {
@@ -121,6 +123,32 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<DeviceRegistration>> ListDueAsync(DateTimeOffset now, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        return storage.RunAsync<IReadOnlyList<DeviceRegistration>>(TableStorage.DevicesTable, async table =>
+        {
+            // Platform and status are filtered by the service. Due-ness is checked here: a row written before the risk
+            // metric's fields existed lacks them, and a service filter on a missing property never matches. This is a scan,
+            // for a timer, never on a device-facing path; it stops as soon as the run's share is found.
+            var due = new List<DeviceRegistration>();
+            var filter = TableClient.CreateQueryFilter($"Platform eq {PlatformNames.AppleAppAttest} and Status eq {nameof(DeviceStatus.Active)}");
+            await foreach (var entity in table.QueryAsync<DeviceEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (entity.Receipt is { Length: > 0 } && entity.ReceiptRefreshEnded != true && (entity.NextReceiptExchangeAt is null || entity.NextReceiptExchangeAt <= now))
+                {
+                    due.Add(entity.ToRegistration());
+                    if (due.Count == max)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return due;
+        }, cancellationToken);
+    }
+
     /// <summary>The SDK's continuation token travels as base64url, so that it is one opaque, URL-safe word.</summary>
     internal static string? ReadContinuation(string? continuation)
     {
@@ -179,6 +207,17 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
 
         public string? AttestedFacts { get; set; }
 
+        // The risk metric's fields (App Attest); a row written before they existed reads as never exchanged.
+        public long? RiskMetric { get; set; }
+
+        public DateTimeOffset? RiskMetricUpdatedAt { get; set; }
+
+        public DateTimeOffset? NextReceiptExchangeAt { get; set; }
+
+        public bool? ReceiptRefreshEnded { get; set; }
+
+        public int? ReceiptExchangeFailures { get; set; }
+
         public static DeviceEntity From(DeviceRegistration registration) => new()
         {
             PartitionKey = registration.DeviceId,
@@ -194,6 +233,11 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             StatusVersion = registration.StatusVersion,
             AttestedAt = registration.AttestedAt,
             AttestedFacts = registration.AttestedFacts,
+            RiskMetric = registration.RiskMetric,
+            RiskMetricUpdatedAt = registration.RiskMetricUpdatedAt,
+            NextReceiptExchangeAt = registration.NextReceiptExchangeAt,
+            ReceiptRefreshEnded = registration.ReceiptRefreshEnded ? true : null,
+            ReceiptExchangeFailures = registration.ReceiptExchangeFailures == 0 ? null : registration.ReceiptExchangeFailures,
         };
 
         public DeviceRegistration ToRegistration() => new(
@@ -210,6 +254,11 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
             Receipt,
             StatusVersion,
             AttestedAt,
-            AttestedFacts);
+            AttestedFacts,
+            RiskMetric,
+            RiskMetricUpdatedAt,
+            NextReceiptExchangeAt,
+            ReceiptRefreshEnded ?? false,
+            ReceiptExchangeFailures ?? 0);
     }
 }

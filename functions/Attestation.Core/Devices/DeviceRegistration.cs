@@ -28,6 +28,19 @@ namespace Attestation.Core.Devices;
 /// (<see cref="Platforms.AttestationVerdict.AttestedFacts"/>); null when the platform keeps none or in a row written before
 /// the facts were stored.
 /// </param>
+/// <param name="RiskMetric">
+/// App Attest: the risk metric of the latest receipt from Apple's App Attest server (<paramref name="Receipt"/> is then that
+/// receipt); null until the first exchange.
+/// </param>
+/// <param name="RiskMetricUpdatedAt">When <paramref name="RiskMetric"/> was read; null until the first exchange.</param>
+/// <param name="NextReceiptExchangeAt">
+/// App Attest: the earliest instant the receipt may be sent to Apple again (its "not before", or a backoff after a throttle
+/// or an outage); null until the first exchange is tried.
+/// </param>
+/// <param name="ReceiptRefreshEnded">
+/// App Attest: true once Apple answered 404 (it keeps a receipt's data 30 days after an attestation): no more exchanges.
+/// </param>
+/// <param name="ReceiptExchangeFailures">Consecutive throttled or failed exchanges, which the backoff grows with.</param>
 public sealed record DeviceRegistration(
     string AppId,
     string DeviceId,
@@ -42,7 +55,12 @@ public sealed record DeviceRegistration(
     byte[]? Receipt = null,
     long StatusVersion = 0,
     DateTimeOffset? AttestedAt = null,
-    string? AttestedFacts = null)
+    string? AttestedFacts = null,
+    long? RiskMetric = null,
+    DateTimeOffset? RiskMetricUpdatedAt = null,
+    DateTimeOffset? NextReceiptExchangeAt = null,
+    bool ReceiptRefreshEnded = false,
+    int ReceiptExchangeFailures = 0)
 {
     /// <summary>The instant the registration's age is counted from: <see cref="AttestedAt"/>, else <see cref="FirstSeen"/>.</summary>
     public DateTimeOffset AttestationInstant => AttestedAt ?? FirstSeen;

@@ -11,8 +11,19 @@ namespace Attestation.Functions.Http;
 
 internal sealed record AdminAppListResponse(IReadOnlyList<JsonElement> Apps);
 
+// riskMetric and riskMetricUpdatedAt are written even when null (unknown), so that every device answer has the same fields.
 internal sealed record AdminDeviceResponse(
-    string AppId, string DeviceId, string Platform, string Status, string FirstSeen, string LastSeen, string VerdictSummary, long Counter, AdminAndroidKeyFacts? AndroidKey = null)
+    string AppId,
+    string DeviceId,
+    string Platform,
+    string Status,
+    string FirstSeen,
+    string LastSeen,
+    string VerdictSummary,
+    long Counter,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? RiskMetric,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? RiskMetricUpdatedAt,
+    AdminAndroidKeyFacts? AndroidKey = null)
 {
     public static AdminDeviceResponse From(DeviceRegistration device) => new(
         device.AppId,
@@ -23,6 +34,8 @@ internal sealed record AdminDeviceResponse(
         HttpOutcome.Rfc3339(device.LastSeen),
         device.VerdictSummary,
         device.Counter,
+        device.RiskMetric,
+        device.RiskMetricUpdatedAt is { } updated ? HttpOutcome.Rfc3339(updated) : null,
         device.Platform == PlatformNames.AndroidKeyAttestation
             ? new AdminAndroidKeyFacts(AndroidKeyRegisteredFacts.BatchCertificateSha256Of(device.AttestedFacts))
             : null);

@@ -110,6 +110,52 @@ public sealed class RefreshRecheckTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAppleDeviceWhoseRiskMetricIsAboveTheAppsMaximumIsRefusedAtRefresh()
+    {
+        var deviceId = await AttestAppleAsync(_appleDevice, AppAttestTestAuthority.ProductionAaguid);
+        await SetRiskMetricAsync(deviceId, 5);
+
+        _policy.Current = Policy(maximumRiskMetric: 5);
+        await RefreshAppleAsync(_appleDevice, deviceId, counter: 1);
+        _policy.Current = Policy(maximumRiskMetric: 4);
+        var refused = await Assert.ThrowsAsync<AttestationException>(() => RefreshAppleAsync(_appleDevice, deviceId, counter: 2));
+
+        Assert.Equal(AttestationErrorCode.PolicyViolation, refused.Code);
+        Assert.StartsWith("The device's risk metric 5 is above this app's maximum of 4.", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, (await _devices.FindAsync(AppId, deviceId))!.Counter);
+    }
+
+    [Fact]
+    public async Task AnAppleDeviceWithNoRiskMetricYetRefreshesUnderAMaximum()
+    {
+        _policy.Current = Policy(maximumRiskMetric: 1);
+        var deviceId = await AttestAppleAsync(_appleDevice, AppAttestTestAuthority.ProductionAaguid);
+
+        await RefreshAppleAsync(_appleDevice, deviceId, counter: 1);
+
+        Assert.Equal(1, (await _devices.FindAsync(AppId, deviceId))!.Counter);
+    }
+
+    [Fact]
+    public async Task ADecoyAppAnswersARiskMetricAboveTheMaximumWithADecoyAndStoresNothing()
+    {
+        var deviceId = await AttestAppleAsync(_appleDevice, AppAttestTestAuthority.ProductionAaguid);
+        await SetRiskMetricAsync(deviceId, 9);
+        _policy.Current = Policy(maximumRiskMetric: 2, failureMode: FailureMode.Decoy);
+
+        // No refusal: a token comes back, but the genuine path's write of the new counter did not happen.
+        await RefreshAppleAsync(_appleDevice, deviceId, counter: 1);
+
+        Assert.Equal(0, (await _devices.FindAsync(AppId, deviceId))!.Counter);
+    }
+
+    private async Task SetRiskMetricAsync(string deviceId, long riskMetric)
+    {
+        var row = (await _devices.FindAsync(AppId, deviceId))!;
+        Assert.True(await _devices.TryUpdateAsync(row with { RiskMetric = riskMetric, RiskMetricUpdatedAt = _clock.GetUtcNow() }));
+    }
+
+    [Fact]
     public async Task AStricterPlayIntegrityPolicyReachesADeviceThatRefreshesWithItsKey()
     {
         var deviceId = await AttestPlayIntegrityAsync();
@@ -227,7 +273,7 @@ public sealed class RefreshRecheckTests : IDisposable
 
     private static AppPolicy Policy(
         Action<AndroidKeyAttestationPolicy>? android = null, bool allowDevelopment = true, TimeSpan? maximumAge = null, FailureMode failureMode = FailureMode.Reject,
-        Action<PlayIntegrityPolicy>? playIntegrity = null)
+        Action<PlayIntegrityPolicy>? playIntegrity = null, int? maximumRiskMetric = null)
     {
         var playIntegritySection = new PlayIntegrityPolicy { PackageName = AppId, DecryptionKeySecretName = "pi-decryption", VerificationKeySecretName = "pi-verification" };
         playIntegritySection.SigningCertificateDigests.Add(PlayIntegrityDigest);
@@ -238,7 +284,7 @@ public sealed class RefreshRecheckTests : IDisposable
         var policy = new AppPolicy(AppId, [.. PlatformNames.All], failureMode, [SHA256.HashData(Encoding.UTF8.GetBytes(DebugToken))])
         {
             AndroidKey = androidKey,
-            Apple = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = AppId, AllowDevelopment = allowDevelopment },
+            Apple = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = AppId, AllowDevelopment = allowDevelopment, MaximumRiskMetric = maximumRiskMetric },
             PlayIntegrity = playIntegritySection,
         };
         return maximumAge is { } age ? WithAge(policy, age) : policy;

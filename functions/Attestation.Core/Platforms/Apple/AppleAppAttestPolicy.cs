@@ -14,4 +14,10 @@ public sealed class AppleAppAttestPolicy
 
     /// <summary>True to accept keys attested in the development environment (aaguid <c>appattestdevelop</c>).</summary>
     public bool AllowDevelopment { get; set; }
+
+    /// <summary>
+    /// The highest risk metric (Apple's count of keys attested for the app on the device in the last 30 days) a device may
+    /// have and still refresh; null for no limit. Read from the device's latest receipt from Apple's App Attest server.
+    /// </summary>
+    public int? MaximumRiskMetric { get; set; }
 }

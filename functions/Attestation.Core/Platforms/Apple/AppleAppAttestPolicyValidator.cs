@@ -22,5 +22,10 @@ public sealed class AppleAppAttestPolicyValidator : IPlatformPolicyValidator<App
         {
             yield return "Apple:BundleId must be the app's bundle id (letters, digits, '-' and '.').";
         }
+
+        if (policy.MaximumRiskMetric is < 1)
+        {
+            yield return "Apple:MaximumRiskMetric must be a positive integer when set.";
+        }
     }
 }

@@ -48,6 +48,14 @@ public sealed class AppleAssertionVerifier : IRefreshVerifier<AppleAppAttestPoli
         // Issue 16, finding 3: the attestation's policy half of step 8 again, under the app's current policy. A registration
         // written before facts were kept has none; the app's maximum registration age bounds how long it refreshes unchecked.
         AppleRegisteredFacts.FromText(registration.AttestedFacts)?.Enforce(policy);
+
+        // The risk metric of the device's latest receipt from Apple (Apple's "Assessing fraud risk"), when both it and the
+        // app's limit are known: many keys attested for the app on one device suggest one device serving many instances.
+        if (policy.MaximumRiskMetric is { } maximum && registration.RiskMetric is { } metric && metric > maximum)
+        {
+            throw AppleRefusals.PolicyViolation($"The device's risk metric {metric} is above this app's maximum of {maximum}.");
+        }
+
         return Task.FromResult(new RefreshVerdict(counter));
     }
 

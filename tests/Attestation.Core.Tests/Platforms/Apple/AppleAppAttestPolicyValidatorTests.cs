@@ -24,4 +24,22 @@ public sealed class AppleAppAttestPolicyValidatorTests
 
         Assert.Empty(new AppleAppAttestPolicyValidator().Validate(policy));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void AMaximumRiskMetricThatIsNotPositiveIsRefused(int maximum)
+    {
+        var policy = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo", MaximumRiskMetric = maximum };
+
+        Assert.Equal(["Apple:MaximumRiskMetric must be a positive integer when set."], new AppleAppAttestPolicyValidator().Validate(policy));
+    }
+
+    [Fact]
+    public void APositiveMaximumRiskMetricIsAccepted()
+    {
+        var policy = new AppleAppAttestPolicy { TeamId = "ABCDE12345", BundleId = "com.contoso.demo", MaximumRiskMetric = 1 };
+
+        Assert.Empty(new AppleAppAttestPolicyValidator().Validate(policy));
+    }
 }

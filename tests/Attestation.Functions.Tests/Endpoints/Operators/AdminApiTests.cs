@@ -353,6 +353,28 @@ public class AdminApiTests(EntraIdBackendFixture fixture) : IClassFixture<EntraI
         Assert.Equal("debug", registration.GetProperty("platform").GetString());
     }
 
+    [Fact]
+    public async Task ADevicesRiskMetricAndItsTimeAreNullUntilReadAndThenShown()
+    {
+        var appId = NewAppId();
+        (await CreateAppAsync(appId)).Dispose();
+        var (debugToken, deviceId) = await CreateDebugTokenAsync(appId);
+        (await _backend.AttestDebugAsync(appId, debugToken)).Dispose();
+
+        using var before = await fixture.AdminAsync(HttpMethod.Get, $"/api/v1/admin/devices/{deviceId}");
+        var unknown = Assert.Single((await RunningBackend.ReadJsonAsync(before)).GetProperty("registrations").EnumerateArray());
+        var store = _backend.Services.GetRequiredService<Core.Devices.IDeviceStore>();
+        var row = (await store.FindAsync(appId, deviceId))!;
+        Assert.True(await store.TryUpdateAsync(row with { RiskMetric = 3, RiskMetricUpdatedAt = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero) }));
+        using var after = await fixture.AdminAsync(HttpMethod.Get, $"{Apps}/{appId}/devices");
+        var known = Assert.Single((await RunningBackend.ReadJsonAsync(after)).GetProperty("devices").EnumerateArray());
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unknown.GetProperty("riskMetric").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unknown.GetProperty("riskMetricUpdatedAt").ValueKind);
+        Assert.Equal(3, known.GetProperty("riskMetric").GetInt64());
+        Assert.Equal("2026-12-01T12:00:00Z", known.GetProperty("riskMetricUpdatedAt").GetString());
+    }
+
     [Theory]
     [InlineData("pageSize=0")]
     [InlineData("pageSize=1001")]
