@@ -337,6 +337,7 @@ var operatorOperations = [
   { name: 'update-app', method: 'PUT', urlTemplate: '/v1/admin/apps/{appId}' }
   { name: 'list-devices', method: 'GET', urlTemplate: '/v1/admin/apps/{appId}/devices' }
   { name: 'get-device', method: 'GET', urlTemplate: '/v1/admin/devices/{deviceId}' }
+  { name: 'list-batch-certificates', method: 'GET', urlTemplate: '/v1/admin/batch-certificates' }
   { name: 'revoke-device', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/devices/{deviceId}/revoke' }
   { name: 'restore-device', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/devices/{deviceId}/restore' }
   { name: 'create-debug-token', method: 'POST', urlTemplate: '/v1/admin/apps/{appId}/debug-tokens' }
