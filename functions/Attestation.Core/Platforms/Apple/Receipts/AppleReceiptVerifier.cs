@@ -18,8 +18,10 @@ namespace Attestation.Core.Platforms.Apple.Receipts;
 /// <remarks>
 /// The chain is built with <see cref="X509Chain"/>, which on Linux costs far more than the signature. Apple signs every
 /// receipt of a year with one certificate, so the validity window of a chain that verified is remembered by the exact bytes
-/// of the receipt's certificates (<see cref="ChainCacheCapacity"/> sets); the instant is compared with that window on every
-/// call, so a remembered chain is refused as soon as the instant falls outside it. Failures are never remembered.
+/// of the receipt's certificates (<see cref="ChainCacheCapacity"/> sets, shared by every verifier of the process, as App
+/// Attest's intermediates are, so a verifier made per call still gains); with it, the root it led to, which a verifier uses
+/// only if it trusts that root itself. The instant is compared with the window on every call, so a remembered chain is
+/// refused as soon as the instant falls outside it. Failures are never remembered.
 /// </remarks>
 public sealed class AppleReceiptVerifier
 {
@@ -28,8 +30,9 @@ public sealed class AppleReceiptVerifier
 
     private static readonly Lazy<X509Certificate2> AppleRoot = new(AppleRootCaG3Certificate.Load);
 
+    private static readonly BoundedCache<ChainWindow> VerifiedChains = new(ChainCacheCapacity);
+
     private readonly X509Certificate2[] _roots;
-    private readonly BoundedCache<ChainWindow> _verifiedChains = new(ChainCacheCapacity);
 
     /// <summary>Creates a verifier that trusts Apple Root CA - G3, plus <paramref name="testOnlyTrustedRoots"/>.</summary>
     /// <param name="testOnlyTrustedRoots">Roots for tests only (<see cref="AppleAppAttestOptions.TestOnlyTrustedRoots"/>, refused outside Development).</param>
@@ -38,8 +41,13 @@ public sealed class AppleReceiptVerifier
         _roots = [AppleRoot.Value, .. testOnlyTrustedRoots ?? []];
     }
 
-    /// <summary>The certificate sets remembered now (for tests and diagnostics).</summary>
-    public int RememberedChainCount => _verifiedChains.Count;
+    /// <summary>Whether this verifier would take <paramref name="receipt"/>'s chain from memory (for tests and diagnostics).</summary>
+    public bool Remembers(byte[] receipt)
+    {
+        var (cms, _) = AppleReceiptReader.Read(receipt);
+        return cms.SignerInfos.Count == 1 && cms.SignerInfos[0].Certificate is { } signer
+            && VerifiedChains.TryGet(ChainKey(signer, cms.Certificates), out var remembered) && Trusts(remembered.RootDer);
+    }
 
     /// <summary>Reads a receipt without verifying it, for a tool that shows what a refused receipt claims.</summary>
     /// <exception cref="AttestationException"><c>attestation_invalid</c>: the receipt does not have App Attest's shape.</exception>
@@ -116,7 +124,8 @@ public sealed class AppleReceiptVerifier
     {
         var key = ChainKey(signer, certificates);
         var instant = at.UtcDateTime;
-        if (_verifiedChains.TryGet(key, out var remembered) && instant >= remembered.NotBefore && instant <= remembered.NotAfter)
+        if (VerifiedChains.TryGet(key, out var remembered) && Trusts(remembered.RootDer)
+            && instant >= remembered.NotBefore && instant <= remembered.NotAfter)
         {
             return;
         }
@@ -146,10 +155,13 @@ public sealed class AppleReceiptVerifier
         }
 
         var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
-        _verifiedChains.GetOrAdd(key, new ChainWindow(
+        VerifiedChains.GetOrAdd(key, new ChainWindow(
             elements.Max(c => c.NotBefore.ToUniversalTime()),
-            elements.Min(c => c.NotAfter.ToUniversalTime())));
+            elements.Min(c => c.NotAfter.ToUniversalTime()),
+            elements[^1].RawData));
     }
+
+    private bool Trusts(byte[] rootDer) => _roots.Any(root => root.RawData.AsSpan().SequenceEqual(rootDer));
 
     // The signer and every certificate the receipt carries, in order: the chain X509Chain built depends on nothing else.
     private static byte[] ChainKey(X509Certificate2 signer, X509Certificate2Collection certificates)
@@ -167,6 +179,6 @@ public sealed class AppleReceiptVerifier
         return writer.Encode();
     }
 
-    /// <summary>The instants a remembered chain is valid at: every certificate of it at once.</summary>
-    private sealed record ChainWindow(DateTime NotBefore, DateTime NotAfter);
+    /// <summary>The instants a remembered chain is valid at (every certificate of it at once), and the root it led to.</summary>
+    private sealed record ChainWindow(DateTime NotBefore, DateTime NotAfter, byte[] RootDer);
 }

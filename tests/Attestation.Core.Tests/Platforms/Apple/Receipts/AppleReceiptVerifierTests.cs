@@ -131,13 +131,27 @@ public sealed class AppleReceiptVerifierTests : IDisposable
     {
         var receipt = _authority.Receipt(AppId, _credentialCertificate, ClientHash, CreatedAt);
         _verifier.Verify(receipt, AppId);
-        Assert.Equal(1, _verifier.RememberedChainCount);
+        Assert.True(_verifier.Remembers(receipt));
 
         _verifier.Verify(receipt, AppId, at: CreatedAt.AddYears(1));
         var error = Assert.Throws<AttestationException>(() => _verifier.Verify(receipt, AppId, at: new DateTimeOffset(2046, 1, 1, 0, 0, 0, TimeSpan.Zero)));
 
         Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
-        Assert.Equal(1, _verifier.RememberedChainCount);
+        Assert.True(_verifier.Remembers(receipt));
+    }
+
+    [Fact]
+    public void AChainRememberedUnderATestRootIsNotTrustedByAVerifierWithoutIt()
+    {
+        var receipt = _authority.Receipt(AppId, _credentialCertificate, ClientHash, CreatedAt);
+        _verifier.Verify(receipt, AppId);
+        var appleOnly = new AppleReceiptVerifier();
+
+        Assert.False(appleOnly.Remembers(receipt));
+        var error = Assert.Throws<AttestationException>(() => appleOnly.Verify(receipt, AppId));
+
+        Assert.Equal(AttestationErrorCode.AttestationInvalid, error.Code);
+        Assert.True(new AppleReceiptVerifier([_authority.RootCertificate]).Remembers(receipt));
     }
 
     [Fact]
