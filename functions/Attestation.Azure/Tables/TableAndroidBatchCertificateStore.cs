@@ -90,37 +90,13 @@ public sealed class TableAndroidBatchCertificateStore(TableStorage storage) : IA
     public Task<AndroidBatchCertificatePage> ListAsync(long minDevices, int pageSize, string? continuation, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var next = TableDeviceStore.ReadContinuation(continuation);
+        var next = TablePaging.ReadContinuation(continuation);
         return storage.RunAsync(TableStorage.BatchCertificatesTable, async table =>
         {
-            // A filtered scan may answer a page with fewer rows than asked (even none) and a continuation: keep reading
-            // until the page is full or the table ends, so that a caller sees an empty page only at the end.
-            var certificates = new List<AndroidBatchCertificateRecord>();
-            var filter = TableClient.CreateQueryFilter($"RowKey eq {CertificateRow} and Devices ge {minDevices}");
-            do
-            {
-                var pages = table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize - certificates.Count, cancellationToken: cancellationToken)
-                    .AsPages(next, pageSize - certificates.Count);
-                Page<TableEntity>? page = null;
-                try
-                {
-                    await foreach (var first in pages.ConfigureAwait(false))
-                    {
-                        page = first;
-                        break;
-                    }
-                }
-                catch (RequestFailedException refused) when (refused.Status == 400 && continuation is not null)
-                {
-                    throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
-                }
-
-                certificates.AddRange(page?.Values.Select(row => CertificateEntity.Read(row).ToRecord()) ?? []);
-                next = page?.ContinuationToken;
-            }
-            while (certificates.Count < pageSize && next is not null);
-
-            return new AndroidBatchCertificatePage(certificates, next is null ? null : Base64Flexible.ToBase64Url(System.Text.Encoding.UTF8.GetBytes(next)));
+            var (certificates, more) = await TablePaging.ReadPageAsync<TableEntity, AndroidBatchCertificateRecord>(
+                table, TableClient.CreateQueryFilter($"RowKey eq {CertificateRow} and Devices ge {minDevices}"), pageSize, next,
+                row => CertificateEntity.Read(row).ToRecord(), cancellationToken).ConfigureAwait(false);
+            return new AndroidBatchCertificatePage(certificates, more);
         }, cancellationToken);
     }
 

@@ -89,37 +89,12 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
     {
         ArgumentException.ThrowIfNullOrEmpty(appId);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var next = ReadContinuation(continuation);
+        var next = TablePaging.ReadContinuation(continuation);
         return storage.RunAsync(TableStorage.DevicesTable, async table =>
         {
-            // A filtered scan may answer a page with fewer rows than asked (even none) and a continuation: keep reading
-            // until the page is full or the table ends, so that a caller sees an empty page only at the end.
-            var devices = new List<DeviceRegistration>();
-            var filter = TableClient.CreateQueryFilter($"RowKey eq {appId}");
-            do
-            {
-                var pages = table.QueryAsync<DeviceEntity>(filter, maxPerPage: pageSize - devices.Count, cancellationToken: cancellationToken)
-                    .AsPages(next, pageSize - devices.Count);
-                Page<DeviceEntity>? page = null;
-                try
-                {
-                    await foreach (var first in pages.ConfigureAwait(false))
-                    {
-                        page = first;
-                        break;
-                    }
-                }
-                catch (RequestFailedException refused) when (refused.Status == 400 && continuation is not null)
-                {
-                    throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
-                }
-
-                devices.AddRange(page?.Values.Select(e => e.ToRegistration()) ?? []);
-                next = page?.ContinuationToken;
-            }
-            while (devices.Count < pageSize && next is not null);
-
-            return new DevicePage(devices, next is null ? null : Base64Flexible.ToBase64Url(System.Text.Encoding.UTF8.GetBytes(next)));
+            var (devices, more) = await TablePaging.ReadPageAsync<DeviceEntity, DeviceRegistration>(
+                table, TableClient.CreateQueryFilter($"RowKey eq {appId}"), pageSize, next, e => e.ToRegistration(), cancellationToken).ConfigureAwait(false);
+            return new DevicePage(devices, more);
         }, cancellationToken);
     }
 
@@ -147,26 +122,6 @@ public sealed class TableDeviceStore(TableStorage storage) : IDeviceStore, IDevi
 
             return due;
         }, cancellationToken);
-    }
-
-    /// <summary>The SDK's continuation token travels as base64url, so that it is one opaque, URL-safe word.</summary>
-    internal static string? ReadContinuation(string? continuation)
-    {
-        if (continuation is null)
-        {
-            return null;
-        }
-
-        if (!Base64Flexible.IsBase64UrlText(continuation, 2048) || !Base64Flexible.TryDecode(continuation, out var bytes)
-            || !System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
-        }
-
-        var text = System.Text.Encoding.UTF8.GetString(bytes);
-        return text.Length > 0 && !text.Any(char.IsControl)
-            ? text
-            : throw AttestationException.InvalidRequest("continuation is not a token this listing returned.");
     }
 
     /// <summary>A syntactically valid Table Storage ETag (a write's timestamp) that no row carries: no row was written in 1970.</summary>
