@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Attestation.Core.Cryptography;
 
 namespace Attestation.Core.Platforms.Apple;
 
@@ -32,16 +32,5 @@ public static class AppleAppAttestRootCertificate
 
     /// <summary>A new instance of the root certificate; the caller disposes it.</summary>
     /// <exception cref="InvalidOperationException">The embedded text no longer matches the pinned fingerprint.</exception>
-    public static X509Certificate2 Load()
-    {
-        var certificate = X509Certificate2.CreateFromPem(Pem);
-        var fingerprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
-        if (!string.Equals(fingerprint, Sha256Fingerprint, StringComparison.Ordinal))
-        {
-            certificate.Dispose();
-            throw new InvalidOperationException("The embedded Apple App Attestation Root CA does not match its pinned fingerprint.");
-        }
-
-        return certificate;
-    }
+    public static X509Certificate2 Load() => PinnedCertificate.Load(Pem, Sha256Fingerprint, "Apple App Attestation Root CA");
 }
